@@ -1,0 +1,169 @@
+"""Graph nodes: `Function` (the public base for custom operations) and `Op` (the built-in ones).
+
+A node is created by each recorded operation. It holds
+  * one edge per input: where that input's gradient goes, as (target, output_nr, shape, dtype),
+    `target` being the node that produced the input (or the leaf tensor itself), or None when
+    the input needs no gradient;
+  * what its backward needs, and nothing else (`saves_inputs` / `saves_output`);
+  * a sequence number. Nodes are numbered as they are created, and a node is always created
+    after the nodes of its inputs, so the numbers are a topological order of the graph:
+    backward pops the highest number first, which is deterministic and never recurses.
+
+A node never refers to its outputs (they refer to it through `grad_fn`), so the graph has no
+reference cycles and dropping the output frees all of it by reference counting.
+"""
+import itertools
+
+from . import anomaly
+from .modes import state, no_grad, enable_grad
+from .tensor import Tensor, as_operand
+
+_next_seq = itertools.count().__next__
+
+
+class _Freed:
+    def __repr__(self):
+        return "<freed by backward>"
+
+
+FREED = _Freed()  # what `_saved` holds once backward has released the saved values
+
+
+class Function:
+    """Base class of every node of the backward graph; subclass it for a custom operation.
+
+    `forward(*arrays)` receives backend arrays (numpy or cupy) and returns an array or a tuple
+    of arrays. `backward(*grad_outputs)` receives Tensors and returns one Tensor (or None) per
+    input, built from differentiable operations, so higher-order gradients work through it.
+    The input Tensors are available as `self.inputs` during backward.
+    """
+
+    __slots__ = ("_edges", "_saved", "_out", "_seq", "_n_out", "_hooks", "_trace", "__weakref__")
+    saves_inputs = True
+    saves_output = False
+
+    def __call__(self, *inputs):
+        return apply(self, tuple(as_operand(x) for x in inputs))
+
+    @property
+    def inputs(self):
+        if self._saved is FREED:
+            raise RuntimeError(retain_graph_message(self))
+        return self._saved
+
+    def needs_grad(self, i):
+        """Whether input `i` wants a gradient (a backward may skip computing it when not)."""
+        return self._edges[i] is not None
+
+    @property
+    def name(self):
+        return type(self).__name__
+
+    @property
+    def next_functions(self):
+        """(node or leaf Tensor, output index) per input; None where no gradient flows."""
+        return tuple(None if e is None else (e[0], e[1]) for e in self._edges)
+
+    def __repr__(self):
+        return f"<{self.name} node>"
+
+    def forward(self, *xs):
+        raise NotImplementedError(f"{self.name} must define forward(self, *arrays)")
+
+    def backward(self, *gys):
+        raise NotImplementedError(f"{self.name} must define backward(self, *grad_outputs)")
+
+    # --- engine interface -------------------------------------------------------------
+    def _backward(self, gys, create_graph):
+        """Input gradients from output gradients (one value, or a list for several outputs).
+        A custom function always sees Tensors, and always returns them."""
+        if self._saved is FREED:
+            raise RuntimeError(retain_graph_message(self))
+        if self._n_out == 1:
+            gys = (gys,)
+        gys = [g if g is None or isinstance(g, Tensor) else Tensor._from_node(g, None)
+               for g in gys]
+        with (enable_grad() if create_graph else no_grad()):
+            gxs = self.backward(*gys)
+        if not isinstance(gxs, (tuple, list)):
+            gxs = (gxs,)
+        if len(gxs) != len(self._edges):
+            raise RuntimeError(f"{self.name}.backward returned {len(gxs)} gradient(s) for "
+                               f"{len(self._edges)} input(s)")
+        if create_graph:
+            return gxs
+        return [g.data if isinstance(g, Tensor) else g for g in gxs]
+
+    def _release(self):
+        self._saved = FREED
+        self._out = None
+
+
+class Op(Function):
+    """A built-in operation.
+
+    `forward` works on backend arrays. `backward(gy, *saved)` gets the output's gradient and
+    the saved values: the inputs if `saves_inputs`, then the output if `saves_output`. It is
+    written once: it runs on arrays for a plain backward and on Tensors (recording a graph)
+    under `create_graph=True`; a formula such as `gy * y * (1 - y)` reads the same on both.
+    It returns one gradient per input (None where `needs_grad(i)` is false) in the broadcast
+    shape; the engine sums each back to its input's shape and dtype.
+    """
+
+    __slots__ = ()
+    saves_inputs = False
+
+    def _backward(self, gy, create_graph):
+        saved = self._saved
+        if saved is FREED:
+            raise RuntimeError(retain_graph_message(self))
+        if create_graph:
+            args = list(saved)
+            if self.saves_output:
+                args.append(Tensor._from_node(self._out, self))
+        else:
+            args = [x.data if isinstance(x, Tensor) else x for x in saved]
+            if self.saves_output:
+                args.append(self._out)
+        return self.backward(gy, *args)
+
+
+def retain_graph_message(node):
+    return (f"Trying to backward through the graph a second time (at {node.name}): the values "
+            f"it saved for backward were freed by the first backward(). Pass "
+            f"retain_graph=True to the first backward() (or ag.grad()) to backward again.")
+
+
+def apply(node, inputs):
+    """Runs `node.forward` on the arrays of `inputs` (Tensors, or python scalars that are
+    constants of the operation) and wraps the results, recording `node` in the graph when
+    grad mode is on and some input requires grad."""
+    ys = node.forward(*[x.data if isinstance(x, Tensor) else x for x in inputs])
+    several = isinstance(ys, tuple)
+    if state.anomaly:
+        anomaly.check_forward(node, ys if several else (ys,))
+    edges = None
+    if state.grad_enabled:
+        for i, x in enumerate(inputs):
+            if isinstance(x, Tensor) and x.requires_grad:
+                if edges is None:
+                    edges = [None] * len(inputs)
+                fn = x.grad_fn
+                d = x.data
+                edges[i] = (x if fn is None else fn, x._nr, d.shape, d.dtype)
+    if edges is None:
+        if several:
+            return tuple(Tensor._from_node(y, None) for y in ys)
+        return Tensor._from_node(ys, None)
+    node._edges = edges
+    node._seq = _next_seq()
+    node._hooks = None
+    node._saved = inputs if node.saves_inputs else ()
+    node._trace = anomaly.creation_trace() if state.anomaly else None
+    if several:
+        node._n_out = len(ys)
+        node._out = ys if node.saves_output else None
+        return tuple(Tensor._from_node(y, node, i) for i, y in enumerate(ys))
+    node._n_out = 1
+    node._out = ys if node.saves_output else None
+    return Tensor._from_node(ys, node)

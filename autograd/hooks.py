@@ -1,0 +1,39 @@
+"""Gradient hooks: removable handles, and the hook behind `retain_grad()`."""
+import weakref
+
+
+class RemovableHandle:
+    """Returned by `register_hook`; `remove()` unregisters the hook (idempotent)."""
+
+    __slots__ = ("_hooks", "_fn")
+
+    def __init__(self, hooks, fn):
+        self._hooks = hooks
+        self._fn = fn
+
+    def remove(self):
+        if self._fn is not None:
+            try:
+                self._hooks.remove(self._fn)
+            except ValueError:
+                pass
+            self._fn = None
+            self._hooks = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
+
+def retain_grad_hook(tensor):
+    """A hook that stores (accumulating) the gradient on `tensor`, held weakly so that the
+    graph does not keep the tensor alive."""
+    ref = weakref.ref(tensor)
+
+    def retain(grad):
+        t = ref()
+        if t is not None:
+            t.grad = grad if t.grad is None else t.grad + grad
+    return retain

@@ -1,0 +1,59 @@
+"""Turning user arguments into operands, validating them, and applying an op to them.
+
+Errors name the operation and the shapes, dtypes or devices involved, instead of surfacing a
+numpy traceback from deep inside.
+"""
+from ..function import apply
+from ..tensor import Tensor, as_operand
+
+
+def as_tensor(x):
+    """A Tensor operand (python scalars and arrays become constant tensors)."""
+    if isinstance(x, Tensor):
+        return x
+    operand = as_operand(x)
+    return operand if isinstance(operand, Tensor) else Tensor(operand)
+
+
+def check_devices(name, tensors):
+    """All tensors on one device, or a RuntimeError naming the devices."""
+    first = None
+    for t in tensors:
+        if isinstance(t, Tensor):
+            if first is None:
+                first = t
+            elif t.data.__class__ is not first.data.__class__ or t.device != first.device:
+                raise RuntimeError(
+                    f"{name}: expected all tensors on the same device, but found tensors on "
+                    f"{first.device} and {t.device}; move them to one device with "
+                    f".to(device) first")
+
+
+def _shapes(operands):
+    return " and ".join(str(tuple(x.shape)) if isinstance(x, Tensor) else repr(x)
+                        for x in operands)
+
+
+def unary(op, x):
+    return apply(op, (x if isinstance(x, Tensor) else as_tensor(x),))
+
+
+def binary(op, a, b):
+    """Applies an elementwise op with numpy broadcasting to two operands."""
+    a = as_operand(a)
+    b = as_operand(b)
+    if isinstance(a, Tensor) and isinstance(b, Tensor):
+        if a.data.__class__ is not b.data.__class__:
+            check_devices(op.name.lower(), (a, b))
+    elif not isinstance(a, Tensor) and not isinstance(b, Tensor):
+        a = as_tensor(a)
+    return apply_checked(op, (a, b))
+
+
+def apply_checked(op, operands):
+    """`apply`, with numpy's shape errors turned into ones that name the operation."""
+    try:
+        return apply(op, operands)
+    except ValueError as error:
+        raise ValueError(f"{op.name.lower()}: operands of shapes {_shapes(operands)} cannot "
+                         f"be combined ({error})") from None

@@ -1,0 +1,182 @@
+"""Reductions over axes (numpy's `axis=None|int|tuple, keepdims=False`), and `sum_to`, the
+reduction that undoes broadcasting."""
+from ..backend import array_module
+from ..function import Op
+from . import dual
+from .operands import as_tensor, unary
+
+
+def normalize_axes(name, axis, ndim):
+    """A sorted tuple of non-negative axes, or a ValueError naming the operation."""
+    if axis is None:
+        return tuple(range(ndim))
+    axes = (axis,) if isinstance(axis, int) else tuple(axis)
+    out = []
+    for a in axes:
+        if not isinstance(a, int) or not -ndim <= a < ndim:
+            raise ValueError(f"{name}: axis {a} is out of range for a tensor with {ndim} "
+                             f"dimension(s)")
+        out.append(a % ndim)
+    if len(set(out)) != len(out):
+        raise ValueError(f"{name}: repeated axis in {axis}")
+    return tuple(sorted(out))
+
+
+class _Reduction(Op):
+    """Remembers the input shape and the shape of the result with kept dims, so that backward
+    can broadcast the output gradient back over the reduced axes."""
+    __slots__ = ("axes", "keepdims", "in_shape", "kept_shape")
+
+    def __init__(self, axes, keepdims):
+        self.axes = axes
+        self.keepdims = keepdims
+
+    def _remember(self, x):
+        self.in_shape = x.shape
+        self.kept_shape = tuple(1 if i in self.axes else n for i, n in enumerate(x.shape))
+
+    def _spread(self, gy):
+        """The output gradient broadcast to the input shape."""
+        return dual.broadcast_to(gy.reshape(self.kept_shape), self.in_shape)
+
+
+class Sum(_Reduction):
+    def forward(self, x):
+        self._remember(x)
+        return x.sum(axis=self.axes, keepdims=self.keepdims)
+
+    def backward(self, gy):
+        return self._spread(gy)
+
+
+class Mean(_Reduction):
+    def forward(self, x):
+        self._remember(x)
+        return x.mean(axis=self.axes, keepdims=self.keepdims)
+
+    def backward(self, gy):
+        count = 1
+        for a in self.axes:
+            count *= self.in_shape[a]
+        return self._spread(gy) / count if count else self._spread(gy)
+
+
+class _Extreme(_Reduction):
+    """max / min: the gradient is shared evenly by the elements that attain the extreme (like
+    PyTorch's amax/amin)."""
+    saves_inputs = True
+    saves_output = True
+
+    def backward(self, gy, x, y):
+        xd = dual.data(x)
+        hit = xd == dual.data(y).reshape(self.kept_shape)
+        share = hit / hit.sum(axis=self.axes, keepdims=True)
+        return self._spread(gy) * dual.constant(gy, share.astype(gy.dtype))
+
+
+class Max(_Extreme):
+    def forward(self, x):
+        self._remember(x)
+        return x.max(axis=self.axes, keepdims=self.keepdims)
+
+
+class Min(_Extreme):
+    def forward(self, x):
+        self._remember(x)
+        return x.min(axis=self.axes, keepdims=self.keepdims)
+
+
+class LogSumExp(_Reduction):
+    """log(sum(exp(x))) computed around the maximum, so it is finite for inputs of +-1000."""
+    saves_inputs = True
+    saves_output = True
+
+    def forward(self, x):
+        self._remember(x)
+        xp = array_module(x)
+        m = x.max(axis=self.axes, keepdims=True)
+        m = xp.where(xp.isfinite(m), m, 0)
+        y = m + xp.log(xp.exp(x - m).sum(axis=self.axes, keepdims=True))
+        return y if self.keepdims else y.reshape(tuple(
+            n for i, n in enumerate(x.shape) if i not in self.axes))
+
+    def backward(self, gy, x, y):
+        return self._spread(gy) * dual.exp(x - y.reshape(self.kept_shape))
+
+
+class SumTo(Op):
+    """Sums a gradient of a broadcast shape back to `shape`."""
+    __slots__ = ("shape", "in_shape")
+
+    def __init__(self, shape):
+        self.shape = shape
+
+    def forward(self, x):
+        self.in_shape = x.shape
+        return sum_to_array(x, self.shape)
+
+    def backward(self, gy):
+        return dual.broadcast_to(gy, self.in_shape)
+
+
+def sum_to_array(a, shape):
+    """Sums array `a` over the axes that broadcasting added or stretched to reach `shape`."""
+    shape = tuple(shape)
+    lead = a.ndim - len(shape)
+    if lead < 0 or any(n != 1 and n != a.shape[lead + i] for i, n in enumerate(shape)):
+        raise ValueError(f"sum_to: shape {a.shape} cannot be summed to {shape}")
+    axes = tuple(range(lead)) + tuple(lead + i for i, n in enumerate(shape)
+                                      if n == 1 and a.shape[lead + i] != 1)
+    if not axes:
+        return a
+    return a.sum(axis=axes, keepdims=True).reshape(shape)
+
+
+def _reduce(cls, name, x, axis, keepdims):
+    x = as_tensor(x)
+    return unary(cls(normalize_axes(name, axis, x.ndim), keepdims), x)
+
+
+def sum(x, axis=None, keepdims=False):
+    return _reduce(Sum, "sum", x, axis, keepdims)
+
+
+def mean(x, axis=None, keepdims=False):
+    return _reduce(Mean, "mean", x, axis, keepdims)
+
+
+def max(x, axis=None, keepdims=False):
+    x = as_tensor(x)
+    if x.size == 0:
+        raise ValueError(f"max: the tensor of shape {x.shape} is empty")
+    return _reduce(Max, "max", x, axis, keepdims)
+
+
+def min(x, axis=None, keepdims=False):
+    x = as_tensor(x)
+    if x.size == 0:
+        raise ValueError(f"min: the tensor of shape {x.shape} is empty")
+    return _reduce(Min, "min", x, axis, keepdims)
+
+
+def logsumexp(x, axis=None, keepdims=False):
+    return _reduce(LogSumExp, "logsumexp", x, axis, keepdims)
+
+
+def var(x, axis=None, keepdims=False, ddof=0):
+    """numpy's variance: mean squared deviation, divided by (n - ddof) instead of n."""
+    x = as_tensor(x)
+    axes = normalize_axes("var", axis, x.ndim)
+    count = 1
+    for a in axes:
+        count *= x.shape[a]
+    deviation = x - mean(x, axes, keepdims=True)
+    return sum(deviation * deviation, axes, keepdims) / (count - ddof)
+
+
+def sum_to(x, shape):
+    x = as_tensor(x)
+    shape = tuple(shape)
+    if x.shape == shape:
+        return x
+    return unary(SumTo(shape), x)

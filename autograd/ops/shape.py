@@ -1,0 +1,297 @@
+"""Operations that move elements around without changing them: reshape, transpose,
+broadcast, indexing, concatenate and stack."""
+import numpy as np
+
+from ..backend import array_module
+from ..function import Op, apply
+from ..tensor import Tensor
+from . import dual
+from .operands import as_tensor, unary, check_devices
+
+
+def _shape_arg(shape):
+    """reshape(2, 3) and reshape((2, 3)) mean the same."""
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        return tuple(shape[0])
+    return tuple(shape)
+
+
+class Reshape(Op):
+    __slots__ = ("shape", "in_shape")
+
+    def __init__(self, shape):
+        self.shape = shape
+
+    def forward(self, x):
+        self.in_shape = x.shape
+        return x.reshape(self.shape)
+
+    def backward(self, gy):
+        return gy.reshape(self.in_shape)
+
+
+class Transpose(Op):
+    __slots__ = ("axes",)
+
+    def __init__(self, axes):
+        self.axes = axes
+
+    def forward(self, x):
+        return x.transpose(self.axes)
+
+    def backward(self, gy):
+        return gy.transpose(tuple(np.argsort(self.axes)))
+
+
+class BroadcastTo(Op):
+    __slots__ = ("shape", "in_shape")
+
+    def __init__(self, shape):
+        self.shape = shape
+
+    def forward(self, x):
+        self.in_shape = x.shape
+        return array_module(x).broadcast_to(x, self.shape)
+
+    def backward(self, gy):
+        return dual.sum_to(gy, self.in_shape)
+
+
+class GetItem(Op):
+    """x[index], basic or integer-array indexing; repeated indices accumulate in backward."""
+    __slots__ = ("index", "in_shape")
+
+    def __init__(self, index):
+        self.index = index
+
+    def forward(self, x):
+        self.in_shape = x.shape
+        return x[self.index]
+
+    def backward(self, gy):
+        if isinstance(gy, Tensor):
+            return apply(IndexAdd(self.index, self.in_shape), (gy,))
+        return scatter_add(gy, self.index, self.in_shape)
+
+
+class IndexAdd(Op):
+    """The backward of GetItem as an op of its own, so that it can be differentiated again:
+    a zero tensor of `shape` with `gy` added at `index`."""
+    __slots__ = ("index", "shape")
+
+    def __init__(self, index, shape):
+        self.index = index
+        self.shape = shape
+
+    def forward(self, gy):
+        return scatter_add(gy, self.index, self.shape)
+
+    def backward(self, ggx):
+        return getitem(ggx, self.index)
+
+
+def _has_arrays(index):
+    items = index if isinstance(index, tuple) else (index,)
+    return any(hasattr(i, "shape") or isinstance(i, list) for i in items)
+
+
+def scatter_add(values, index, shape):
+    xp = array_module(values)
+    out = xp.zeros(shape, dtype=values.dtype)
+    if _has_arrays(index):
+        xp.add.at(out, index, values)  # accumulates at repeated indices
+    else:
+        out[index] = values
+    return out
+
+
+class Concatenate(Op):
+    __slots__ = ("axis", "sizes")
+
+    def __init__(self, axis):
+        self.axis = axis
+
+    def forward(self, *xs):
+        self.sizes = [x.shape[self.axis] for x in xs]
+        return array_module(xs[0]).concatenate(xs, axis=self.axis)
+
+    def backward(self, gy):
+        grads, start = [], 0
+        lead = (slice(None),) * self.axis
+        for i, size in enumerate(self.sizes):
+            grads.append(gy[lead + (slice(start, start + size),)] if self.needs_grad(i)
+                         else None)
+            start += size
+        return tuple(grads)
+
+
+class Stack(Op):
+    __slots__ = ("axis",)
+
+    def __init__(self, axis):
+        self.axis = axis
+
+    def forward(self, *xs):
+        return array_module(xs[0]).stack(xs, axis=self.axis)
+
+    def backward(self, gy):
+        lead = (slice(None),) * self.axis
+        return tuple(gy[lead + (i,)] if self.needs_grad(i) else None
+                     for i in range(len(self._edges)))
+
+
+def reshape(x, *shape):
+    x = as_tensor(x)
+    shape = _shape_arg(shape)
+    try:
+        new_shape = _resolve_shape(x.size, shape)
+    except ValueError:
+        raise ValueError(f"reshape: cannot reshape a tensor of shape {x.shape} "
+                         f"({x.size} elements) into shape {shape}") from None
+    return unary(Reshape(new_shape), x)
+
+
+def _resolve_shape(size, shape):
+    """`shape` with its -1 (at most one) filled in; ValueError if it cannot hold `size`."""
+    known = 1
+    for n in shape:
+        if n != -1:
+            if not isinstance(n, (int, np.integer)) or n < 0:
+                raise ValueError
+            known *= n
+    unknown = shape.count(-1)
+    if unknown > 1:
+        raise ValueError
+    if unknown:
+        if known == 0 or size % known:
+            raise ValueError
+        return tuple(size // known if n == -1 else int(n) for n in shape)
+    if known != size:
+        raise ValueError
+    return tuple(int(n) for n in shape)
+
+
+def transpose(x, *axes):
+    """numpy's meaning: a permutation of all axes; none given reverses them."""
+    x = as_tensor(x)
+    axes = _shape_arg(axes)
+    if not axes:
+        axes = tuple(range(x.ndim - 1, -1, -1))
+    if sorted(a % x.ndim if x.ndim else a for a in axes) != list(range(x.ndim)):
+        raise ValueError(f"transpose: axes {axes} are not a permutation of the "
+                         f"{x.ndim} axes of a tensor of shape {x.shape}")
+    return unary(Transpose(tuple(a % x.ndim for a in axes)), x)
+
+
+def swap_last_axes(x):
+    """The matrix transpose of the last two axes (`x.mT`)."""
+    x = as_tensor(x)
+    if x.ndim < 2:
+        raise ValueError(f"mT: needs at least 2 dimensions, got shape {x.shape}")
+    axes = list(range(x.ndim))
+    axes[-1], axes[-2] = axes[-2], axes[-1]
+    return unary(Transpose(tuple(axes)), x)
+
+
+def flatten(x):
+    return reshape(x, -1)
+
+
+def expand_dims(x, axis):
+    x = as_tensor(x)
+    ndim = x.ndim + 1
+    if not -ndim <= axis < ndim:
+        raise ValueError(f"expand_dims: axis {axis} is out of range for a result with {ndim} "
+                         f"dimensions")
+    axis %= ndim
+    return reshape(x, x.shape[:axis] + (1,) + x.shape[axis:])
+
+
+def squeeze(x, axis=None):
+    x = as_tensor(x)
+    if axis is None:
+        axes = [i for i, n in enumerate(x.shape) if n == 1]
+    else:
+        axes = [axis] if isinstance(axis, int) else list(axis)
+        for a in axes:
+            if not -x.ndim <= a < x.ndim or x.shape[a] != 1:
+                raise ValueError(f"squeeze: axis {a} of a tensor of shape {x.shape} is not "
+                                 "of size 1")
+        axes = [a % x.ndim for a in axes]
+    return reshape(x, tuple(n for i, n in enumerate(x.shape) if i not in axes))
+
+
+def broadcast_to(x, shape):
+    x = as_tensor(x)
+    shape = tuple(shape)
+    try:
+        if np.broadcast_shapes(x.shape, shape) != shape:
+            raise ValueError
+    except ValueError:
+        raise ValueError(f"broadcast_to: a tensor of shape {x.shape} cannot be broadcast to "
+                         f"shape {shape}") from None
+    if shape == x.shape:
+        return x
+    return unary(BroadcastTo(shape), x)
+
+
+def _index_arrays(index, x):
+    """Tensors and lists inside an index become arrays on x's device."""
+    items = index if isinstance(index, tuple) else (index,)
+    xp = array_module(x.data)
+    out = []
+    for i in items:
+        if isinstance(i, Tensor):
+            check_devices("getitem", (x, i))
+            i = i.data
+        elif isinstance(i, list):
+            i = xp.asarray(i)
+        elif isinstance(i, np.ndarray) and xp is not np:
+            i = xp.asarray(i)
+        out.append(i)
+    return tuple(out) if isinstance(index, tuple) else out[0]
+
+
+def getitem(x, index):
+    x = as_tensor(x)
+    index = _index_arrays(index, x)
+    try:
+        return unary(GetItem(index), x)
+    except IndexError as error:
+        raise IndexError(f"getitem: index {index!r} is invalid for a tensor of shape "
+                         f"{x.shape}: {error}") from None
+
+
+def _sequence(name, seq):
+    tensors = [as_tensor(t) for t in seq]
+    if not tensors:
+        raise ValueError(f"{name}: needs at least one tensor")
+    check_devices(name, tensors)
+    return tensors
+
+
+def concatenate(seq, axis=0):
+    tensors = _sequence("concatenate", seq)
+    ndim = tensors[0].ndim
+    shapes = [t.shape for t in tensors]
+    if ndim == 0 or not -ndim <= axis < ndim:
+        raise ValueError(f"concatenate: axis {axis} is out of range for tensors of shapes "
+                         f"{shapes}")
+    axis %= ndim
+    for s in shapes:
+        if len(s) != ndim or s[:axis] + s[axis + 1:] != shapes[0][:axis] + shapes[0][axis + 1:]:
+            raise ValueError(f"concatenate: shapes {shapes} must match except along axis "
+                             f"{axis}")
+    return apply(Concatenate(axis), tuple(tensors))
+
+
+def stack(seq, axis=0):
+    tensors = _sequence("stack", seq)
+    shapes = [t.shape for t in tensors]
+    if any(s != shapes[0] for s in shapes):
+        raise ValueError(f"stack: all tensors must have the same shape, got {shapes}")
+    ndim = tensors[0].ndim + 1
+    if not -ndim <= axis < ndim:
+        raise ValueError(f"stack: axis {axis} is out of range for a result with {ndim} "
+                         "dimensions")
+    return apply(Stack(axis % ndim), tuple(tensors))

@@ -1,0 +1,56 @@
+"""softmax and log_softmax along an axis, computed around the maximum so that logits of
++-1000 give finite values and finite gradients."""
+from ..backend import array_module
+from ..function import Op
+from . import dual
+from .operands import as_tensor, unary
+from .reduce import normalize_axes
+
+
+def _shifted(x, axis):
+    return x - x.max(axis=axis, keepdims=True)
+
+
+class Softmax(Op):
+    __slots__ = ("axis",)
+    saves_output = True
+
+    def __init__(self, axis):
+        self.axis = axis
+
+    def forward(self, x):
+        e = array_module(x).exp(_shifted(x, self.axis))
+        return e / e.sum(axis=self.axis, keepdims=True)
+
+    def backward(self, gy, y):
+        return y * (gy - (gy * y).sum(axis=self.axis, keepdims=True))
+
+
+class LogSoftmax(Op):
+    __slots__ = ("axis",)
+    saves_output = True
+
+    def __init__(self, axis):
+        self.axis = axis
+
+    def forward(self, x):
+        xp = array_module(x)
+        z = _shifted(x, self.axis)
+        return z - xp.log(xp.exp(z).sum(axis=self.axis, keepdims=True))
+
+    def backward(self, gy, y):
+        return gy - dual.exp(y) * gy.sum(axis=self.axis, keepdims=True)
+
+
+def _axis(name, x, axis):
+    return normalize_axes(name, axis, x.ndim)[0] if x.ndim else None
+
+
+def softmax(x, axis=-1):
+    x = as_tensor(x)
+    return unary(Softmax(_axis("softmax", x, axis)), x)
+
+
+def log_softmax(x, axis=-1):
+    x = as_tensor(x)
+    return unary(LogSoftmax(_axis("log_softmax", x, axis)), x)

@@ -1,0 +1,406 @@
+"""The Tensor: an array, its gradient, and its link (`grad_fn`) into the backward graph."""
+import numbers
+
+import numpy as np
+
+from . import backend
+from .dtypes import get_default_dtype
+from .hooks import RemovableHandle
+
+
+class Tensor:
+    """A backend array that records the operations applied to it.
+
+    `Tensor(data, ...)` takes the same arguments as `ag.tensor`. A tensor made by an operation
+    while grad mode is on and some input requires grad has `grad_fn`, the node that made it;
+    a tensor without `grad_fn` is a leaf, and leaves that require grad collect `.grad`.
+    """
+
+    __slots__ = ("data", "grad", "grad_fn", "requires_grad", "name", "_nr", "_hooks",
+                 "__weakref__")
+    __array_ufunc__ = None  # numpy defers to our operators instead of swallowing the tensor
+    __hash__ = object.__hash__  # __eq__ is elementwise; tensors still key dicts by identity
+
+    def __init__(self, data, dtype=None, requires_grad=False, device=None, name=None):
+        self.data = _to_array(data, dtype, device)
+        self.grad = None
+        self.grad_fn = None
+        self.requires_grad = False
+        self.name = name
+        self._nr = 0
+        self._hooks = None
+        if requires_grad:
+            self.requires_grad_(True)
+
+    @classmethod
+    def _from_node(cls, data, node, nr=0):
+        """The output `nr` of `node` (None for an unrecorded result): the fast internal path."""
+        if data.__class__ is not np.ndarray and isinstance(data, np.generic):
+            data = np.asarray(data)  # numpy returns 0-d results as scalars; keep arrays
+        t = _new(cls)
+        t.data = data
+        t.grad = None
+        t.grad_fn = node
+        t.requires_grad = node is not None
+        t.name = None
+        t._nr = nr
+        t._hooks = None
+        return t
+
+    # --- metadata ---------------------------------------------------------------------
+    @property
+    def shape(self):
+        return self.data.shape
+
+    @property
+    def ndim(self):
+        return self.data.ndim
+
+    @property
+    def size(self):
+        return self.data.size
+
+    @property
+    def dtype(self):
+        return self.data.dtype
+
+    @property
+    def device(self):
+        return backend.device_of(self.data)
+
+    @property
+    def is_leaf(self):
+        return self.grad_fn is None
+
+    def __len__(self):
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return len(self.data)
+
+    def __repr__(self):
+        body = np.array2string(self.numpy() if self.device == "cpu" else
+                               backend.to_device(self.data, "cpu"), separator=", ",
+                               prefix="tensor(")
+        extra = []
+        if self.dtype != get_default_dtype():
+            extra.append(f"dtype={self.dtype}")
+        if self.device != "cpu":
+            extra.append(f"device='{self.device}'")
+        if self.grad_fn is not None:
+            extra.append(f"grad_fn=<{self.grad_fn.name}>")
+        elif self.requires_grad:
+            extra.append("requires_grad=True")
+        if self.name:
+            extra.append(f"name={self.name!r}")
+        return "tensor(" + ", ".join([body] + extra) + ")"
+
+    # --- conversion -------------------------------------------------------------------
+    def numpy(self):
+        """The data as a numpy array (shared, not copied). CPU tensors only, as in PyTorch."""
+        if not isinstance(self.data, np.ndarray):
+            raise TypeError(f"can't convert a tensor on device '{self.device}' to numpy: "
+                            "copy it to the host first with .cpu().numpy()")
+        return self.data
+
+    def __array__(self, dtype=None, copy=None):
+        a = self.numpy()
+        return a if dtype is None else a.astype(dtype, copy=False)
+
+    def item(self):
+        if self.data.size != 1:
+            raise ValueError(f"item() needs a tensor with one element, got shape {self.shape}")
+        return self.data.item()
+
+    def tolist(self):
+        return self.data.tolist()
+
+    def __bool__(self):
+        if self.data.size != 1:
+            raise RuntimeError(f"the truth value of a tensor of shape {self.shape} is "
+                               "ambiguous; use .any() or .all() on its data")
+        return bool(self.data.item())
+
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
+    def to(self, target):
+        """A copy on another device (`"cpu"`, `"cuda"`, `"cuda:N"`) or with another floating
+        dtype; differentiable. Returns self when nothing changes."""
+        if isinstance(target, str):
+            device = backend.normalize_device(target)
+            if device == self.device or (device == "cuda" and self.device.startswith("cuda")):
+                return self
+            return to_device(self, device)
+        dtype = np.dtype(target)
+        return self if dtype == self.dtype else astype(self, dtype)
+
+    def cpu(self):
+        return self.to("cpu")
+
+    def cuda(self, index=None):
+        return self.to("cuda" if index is None else f"cuda:{index}")
+
+    def float(self):
+        return self.to(np.float32)
+
+    def double(self):
+        return self.to(np.float64)
+
+    # --- graph ------------------------------------------------------------------------
+    def requires_grad_(self, flag=True):
+        if not self.is_leaf:
+            raise RuntimeError("requires_grad_() can only change leaf tensors; use detach() "
+                               "to get a leaf from the result of an operation")
+        if flag and self.data.dtype.kind not in "fc":
+            raise TypeError(f"only floating point tensors can require gradients, got dtype "
+                            f"{self.data.dtype}; convert first, e.g. x.to(np.float32)")
+        self.requires_grad = bool(flag)
+        return self
+
+    def detach(self):
+        """A new leaf sharing the data, cut off from the graph."""
+        return Tensor._from_node(self.data, None)
+
+    def retain_grad(self):
+        """Keep `.grad` on this non-leaf tensor after backward (leaves always keep it)."""
+        if self.grad_fn is None:
+            if not self.requires_grad:
+                raise RuntimeError("retain_grad() on a tensor that does not require grad")
+            return
+        from .hooks import retain_grad_hook
+        hooks = self.grad_fn._hooks
+        if hooks is None:
+            hooks = self.grad_fn._hooks = {}
+        retain = hooks.setdefault(("retain", self._nr), [])
+        if not retain:
+            retain.append(retain_grad_hook(self))
+
+    def register_hook(self, fn):
+        """Calls `fn(grad)` whenever this tensor's gradient is computed; a Tensor it returns
+        replaces the gradient. Returns a handle whose `remove()` unregisters it."""
+        if not self.requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that does not require grad")
+        if self.grad_fn is None:
+            if self._hooks is None:
+                self._hooks = []
+            hooks = self._hooks
+        else:
+            table = self.grad_fn._hooks
+            if table is None:
+                table = self.grad_fn._hooks = {}
+            hooks = table.setdefault(self._nr, [])
+        hooks.append(fn)
+        return RemovableHandle(hooks, fn)
+
+    def backward(self, grad=None, retain_graph=False, create_graph=False):
+        """Accumulates d(self)/d(leaf) into the `.grad` of every leaf that requires grad."""
+        from .engine import backward
+        backward((self,), None if grad is None else (grad,), retain_graph, create_graph)
+
+    # --- operators --------------------------------------------------------------------
+    def __add__(self, other):
+        return add(self, other)
+
+    def __radd__(self, other):
+        return add(other, self)
+
+    def __sub__(self, other):
+        return sub(self, other)
+
+    def __rsub__(self, other):
+        return sub(other, self)
+
+    def __mul__(self, other):
+        return mul(self, other)
+
+    def __rmul__(self, other):
+        return mul(other, self)
+
+    def __truediv__(self, other):
+        return div(self, other)
+
+    def __rtruediv__(self, other):
+        return div(other, self)
+
+    def __pow__(self, other):
+        return pow(self, other)
+
+    def __rpow__(self, other):
+        return pow(other, self)
+
+    def __matmul__(self, other):
+        return matmul(self, other)
+
+    def __rmatmul__(self, other):
+        return matmul(other, self)
+
+    def __neg__(self):
+        return neg(self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return abs(self)
+
+    def __getitem__(self, index):
+        return getitem(self, index)
+
+    def __lt__(self, other):
+        return lt(self, other)
+
+    def __le__(self, other):
+        return le(self, other)
+
+    def __gt__(self, other):
+        return gt(self, other)
+
+    def __ge__(self, other):
+        return ge(self, other)
+
+    def __eq__(self, other):
+        return eq(self, other)
+
+    def __ne__(self, other):
+        return ne(self, other)
+
+    # --- differentiable methods -------------------------------------------------------
+    def exp(self):
+        return exp(self)
+
+    def log(self):
+        return log(self)
+
+    def sqrt(self):
+        return sqrt(self)
+
+    def abs(self):
+        return abs(self)
+
+    def sin(self):
+        return sin(self)
+
+    def cos(self):
+        return cos(self)
+
+    def tanh(self):
+        return tanh(self)
+
+    def sigmoid(self):
+        return sigmoid(self)
+
+    def relu(self):
+        return relu(self)
+
+    def clip(self, lo=None, hi=None):
+        return clip(self, lo, hi)
+
+    def sum(self, axis=None, keepdims=False):
+        return sum(self, axis, keepdims)
+
+    def mean(self, axis=None, keepdims=False):
+        return mean(self, axis, keepdims)
+
+    def var(self, axis=None, keepdims=False, ddof=0):
+        return var(self, axis, keepdims, ddof)
+
+    def max(self, axis=None, keepdims=False):
+        return max(self, axis, keepdims)
+
+    def min(self, axis=None, keepdims=False):
+        return min(self, axis, keepdims)
+
+    def logsumexp(self, axis=None, keepdims=False):
+        return logsumexp(self, axis, keepdims)
+
+    def softmax(self, axis=-1):
+        return softmax(self, axis)
+
+    def log_softmax(self, axis=-1):
+        return log_softmax(self, axis)
+
+    def reshape(self, *shape):
+        return reshape(self, *shape)
+
+    def transpose(self, *axes):
+        return transpose(self, *axes)
+
+    @property
+    def T(self):
+        return transpose(self)
+
+    @property
+    def mT(self):
+        """The transpose of the last two axes."""
+        return swap_last_axes(self)
+
+    def flatten(self):
+        return flatten(self)
+
+    def expand_dims(self, axis):
+        return expand_dims(self, axis)
+
+    def squeeze(self, axis=None):
+        return squeeze(self, axis)
+
+    def broadcast_to(self, shape):
+        return broadcast_to(self, shape)
+
+    def sum_to(self, shape):
+        return sum_to(self, shape)
+
+
+_new = object.__new__
+
+
+def _to_array(data, dtype, device):
+    """Backend array for `ag.tensor`: python numbers and lists take the default float dtype
+    (ints stay integer, bools bool), arrays keep theirs; always a copy."""
+    device = backend.normalize_device(device)
+    if isinstance(data, Tensor):
+        data = data.data
+    if dtype is not None:
+        dtype = np.dtype(dtype)
+    if isinstance(data, np.ndarray) or isinstance(data, np.generic):
+        array = np.array(data, dtype=dtype, copy=True)
+    elif backend.device_of(data) != "cpu":
+        xp = backend.array_module(data)
+        array = xp.array(data, dtype=dtype, copy=True)
+    else:
+        array = np.array(data, dtype=dtype)
+        if dtype is None and array.dtype == np.float64:
+            array = array.astype(get_default_dtype())
+        if array.dtype == object:
+            raise TypeError(f"cannot make a tensor from {type(data).__name__}: expected "
+                            "numbers, nested lists of numbers, or an array")
+    if backend.device_of(array) != device:
+        array = backend.to_device(array, device)
+    return array
+
+
+def as_operand(x):
+    """Operands of an operation: Tensors stay; python and numpy scalars stay constants (so
+    they never change a tensor's dtype); arrays and lists become (constant) Tensors."""
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, (numbers.Number, np.generic)) and not isinstance(x, np.ndarray):
+        if isinstance(x, np.generic):
+            return x.item()
+        return x
+    return Tensor(x, device=backend.device_of(x) if hasattr(x, "dtype") else None)
+
+
+# The operations live in autograd.ops and import this module; binding them here, after
+# Tensor exists, gives the methods above plain module-level names to call.
+from .ops.arithmetic import add, sub, mul, div, neg, pow, matmul  # noqa: E402
+from .ops.elementwise import (exp, log, sqrt, abs, sin, cos, tanh, sigmoid, relu,  # noqa: E402
+                              clip, astype)
+from .ops.reduce import sum, mean, var, max, min, logsumexp, sum_to  # noqa: E402
+from .ops.shape import (reshape, transpose, swap_last_axes, flatten, expand_dims,  # noqa: E402
+                        squeeze, broadcast_to, getitem)
+from .ops.softmax import softmax, log_softmax  # noqa: E402
+from .ops.compare import lt, le, gt, ge, eq, ne  # noqa: E402
+from .ops.device import to_device  # noqa: E402
