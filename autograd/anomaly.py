@@ -1,11 +1,15 @@
 """Anomaly detection: where a node was created, and NaN/Inf checks on what it produces."""
 import os
 import traceback
+import weakref
 
 from .backend import array_module
 from .tensor import Tensor
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+traces = weakref.WeakKeyDictionary()  # node -> where it was created, under detect_anomaly
 
 
 def creation_trace():
@@ -15,7 +19,7 @@ def creation_trace():
 
 
 def _where(node):
-    trace = getattr(node, "_trace", None)
+    trace = traces.get(node)
     if not trace:
         return ("(its creation point is unknown: run the forward pass inside "
                 "ag.detect_anomaly() as well to record it)")

@@ -45,7 +45,7 @@ def require_gpu_module():
 
 def array_module(a):
     """numpy for numpy arrays and scalars, otherwise the GPU module that owns `a`."""
-    if isinstance(a, (np.ndarray, np.generic)):
+    if a.__class__ is np.ndarray or isinstance(a, (np.ndarray, np.generic)):
         return np
     module = _gpu["module"]
     if module is not None and isinstance(a, module.ndarray):

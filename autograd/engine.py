@@ -8,11 +8,11 @@ depth is limited by memory, not by Python's recursion limit.
 Without `create_graph`, gradients are plain arrays and each Op's backward formula runs on
 arrays; with it, they are Tensors and the same formulas record a new, differentiable graph.
 """
+import gc
 import heapq
 
-import numpy as np
-
 from . import anomaly
+from .hooks import node_hooks
 from .modes import state, enable_grad, no_grad
 from .tensor import Tensor
 from .ops.reduce import sum_to, sum_to_array
@@ -104,82 +104,108 @@ def _roots(outputs, grad_outputs, create_graph, caller):
 def _run(roots, retain_graph, create_graph, capture):
     """The loop shared by `backward` and `grad`. `capture` (for `grad`) maps leaves and
     (node, output index) pairs to the gradient arriving there; leaves' `.grad` stay
-    untouched then."""
+    untouched then. The loop body runs once per node, so it is kept flat."""
     pending = {}   # node -> gradient of its output (a list when it has several outputs)
     leaves = {}    # leaf tensor -> summed gradient, in order of first arrival
     heap = []
     for y, g in roots:
-        _deliver(y if y.grad_fn is None else y.grad_fn, y._nr, g, pending, leaves, heap)
-    mode = enable_grad() if create_graph else no_grad()
-    with mode:
-        while heap:
-            node = heapq.heappop(heap)[1]
-            gys = pending.pop(node)
-            if node._hooks is not None:
-                gys = _run_node_hooks(node, gys, create_graph, capture is None)
-            if capture is not None:
-                _capture_outputs(node, gys, capture)
-            gxs = node._backward(gys, create_graph)
-            if node._n_out == 1 and not isinstance(gxs, (tuple, list)):
-                gxs = (gxs,)
-            if state.anomaly or node._trace is not None:
-                anomaly.check_backward(node, gxs)
-            if not retain_graph:
-                node._release()
-            for edge, gx in zip(node._edges, gxs):
-                if edge is None or gx is None:
-                    continue
-                target, nr, shape, dtype = edge
-                if gx.shape != shape:
-                    gx = sum_to(gx, shape) if create_graph else sum_to_array(gx, shape)
-                if gx.dtype != dtype:
-                    gx = astype(gx, dtype) if create_graph else gx.astype(dtype)
-                _deliver(target, nr, gx, pending, leaves, heap)
-        for leaf, g in leaves.items():
-            if leaf._hooks:
-                g = _apply_hooks(leaf._hooks, g, create_graph)
-            if capture is not None:
-                if leaf in capture:
-                    capture[leaf] = g
-            elif create_graph:
-                leaf.grad = g if leaf.grad is None else leaf.grad + g
-            else:
-                leaf.grad = Tensor._from_node(g if leaf.grad is None else leaf.grad.data + g,
-                                              None)
-
-
-def _deliver(target, nr, g, pending, leaves, heap):
-    """Adds gradient `g` to what is waiting for `target` (a node's output `nr`, or a leaf)."""
-    if target.__class__ is Tensor or isinstance(target, Tensor):
-        old = leaves.get(target)
-        leaves[target] = g if old is None else old + g
-        return
-    if target._n_out == 1:
-        old = pending.get(target)
-        if old is None:
-            pending[target] = g
-            heapq.heappush(heap, (-target._seq, target))
+        if y.grad_fn is None:
+            leaves[y] = g if y not in leaves else leaves[y] + g
         else:
-            pending[target] = old + g
+            _deliver_to_node(y.grad_fn, y._nr, g, pending, heap)
+    # The loop allocates many short-lived objects but no reference cycles, so the cyclic
+    # collector would only re-scan the (possibly huge) live graph again and again.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        with (enable_grad() if create_graph else no_grad()):
+            _process(heap, pending, leaves, retain_graph, create_graph, capture)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _process(heap, pending, leaves, retain_graph, create_graph, capture):
+    """Pops nodes in reverse topological order, runs their backward and routes the results,
+    then stores the leaves' gradients."""
+    check_anomaly = state.anomaly
+    push, pop = heapq.heappush, heapq.heappop
+    while heap:
+        node = pop(heap)[1]
+        gys = pending.pop(node)
+        if node_hooks and id(node) in node_hooks:
+            gys = _run_node_hooks(node, gys, create_graph, capture is None)
+        if capture is not None:
+            _capture_outputs(node, gys, capture)
+        gxs = node._backward(gys, create_graph)
+        if gxs.__class__ is not tuple and gxs.__class__ is not list:
+            gxs = (gxs,)
+        if check_anomaly:
+            anomaly.check_backward(node, gxs)
+        if not retain_graph:
+            node._release()
+        for edge, gx in zip(node._edges, gxs):
+            if edge is None or gx is None:
+                continue
+            target, nr, shape, dtype = edge
+            if gx.shape != shape:
+                gx = sum_to(gx, shape) if create_graph else sum_to_array(gx, shape)
+            if gx.dtype is not dtype and gx.dtype != dtype:
+                gx = astype(gx, dtype) if create_graph else gx.astype(dtype)
+            if isinstance(target, Tensor):
+                old = leaves.get(target)
+                leaves[target] = gx if old is None else old + gx
+            elif target._n_out == 1:
+                old = pending.get(target)
+                if old is None:
+                    pending[target] = gx
+                    push(heap, (-target._seq, target))
+                else:
+                    pending[target] = old + gx
+            else:
+                _deliver_to_node(target, nr, gx, pending, heap)
+    for leaf, g in leaves.items():
+        if leaf._hooks:
+            g = _apply_hooks(leaf._hooks, g, create_graph)
+        if capture is not None:
+            if leaf in capture:
+                capture[leaf] = g
+        elif create_graph:
+            leaf.grad = g if leaf.grad is None else leaf.grad + g
+        else:
+            leaf.grad = Tensor._from_node(g if leaf.grad is None else leaf.grad.data + g,
+                                          None)
+
+
+def _deliver_to_node(node, nr, g, pending, heap):
+    """Adds gradient `g` to what waits for output `nr` of `node`, queueing the node."""
+    if node._n_out == 1:
+        old = pending.get(node)
+        if old is None:
+            pending[node] = g
+            heapq.heappush(heap, (-node._seq, node))
+        else:
+            pending[node] = old + g
         return
-    slots = pending.get(target)
+    slots = pending.get(node)
     if slots is None:
-        slots = pending[target] = [None] * target._n_out
-        heapq.heappush(heap, (-target._seq, target))
+        slots = pending[node] = [None] * node._n_out
+        heapq.heappush(heap, (-node._seq, node))
     slots[nr] = g if slots[nr] is None else slots[nr] + g
 
 
 def _run_node_hooks(node, gys, create_graph, run_retain):
     """Hooks registered on the node's output tensors, then `retain_grad`'s, per output."""
+    table = node_hooks[id(node)][1]
     several = node._n_out != 1
     out = list(gys) if several else [gys]
     for nr in range(node._n_out):
         if out[nr] is None:
             continue
-        hooks = node._hooks.get(nr)
+        hooks = table.get(nr)
         if hooks:
             out[nr] = _apply_hooks(hooks, out[nr], create_graph)
-        retain = node._hooks.get(("retain", nr)) if run_retain else None
+        retain = table.get(("retain", nr)) if run_retain else None
         if retain:
             _apply_hooks(retain, out[nr], create_graph)
     return out if several else out[0]
@@ -210,4 +236,3 @@ def _capture_outputs(node, gys, capture):
             capture[(node, nr)] = g
 
 
-__all__ = ["backward", "grad", "np"]

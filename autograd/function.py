@@ -38,9 +38,10 @@ class Function:
     The input Tensors are available as `self.inputs` during backward.
     """
 
-    __slots__ = ("_edges", "_saved", "_out", "_seq", "_n_out", "_hooks", "_trace", "__weakref__")
+    __slots__ = ("_edges", "_saved", "_out", "_seq", "__weakref__")
     saves_inputs = True
     saves_output = False
+    _n_out = 1  # a custom function with several outputs sets its own
 
     def __call__(self, *inputs):
         return apply(self, tuple(as_operand(x) for x in inputs))
@@ -95,6 +96,7 @@ class Function:
         return [g.data if isinstance(g, Tensor) else g for g in gxs]
 
     def _release(self):
+        """Drops the saved values (backward without retain_graph)."""
         self._saved = FREED
         self._out = None
 
@@ -114,17 +116,23 @@ class Op(Function):
     saves_inputs = False
 
     def _backward(self, gy, create_graph):
-        saved = self._saved
-        if saved is FREED:
-            raise RuntimeError(retain_graph_message(self))
-        if create_graph:
-            args = list(saved)
-            if self.saves_output:
-                args.append(Tensor._from_node(self._out, self))
-        else:
-            args = [x.data if isinstance(x, Tensor) else x for x in saved]
-            if self.saves_output:
-                args.append(self._out)
+        if not self.saves_inputs:
+            if not self.saves_output:
+                return self.backward(gy)
+            if not create_graph and self._out is not None:
+                return self.backward(gy, self._out)
+        args = []
+        if self.saves_inputs:
+            saved = self._saved
+            if saved is FREED:
+                raise RuntimeError(retain_graph_message(self))
+            args = list(saved) if create_graph else [
+                x.data if isinstance(x, Tensor) else x for x in saved]
+        if self.saves_output:
+            out = self._out
+            if out is None:
+                raise RuntimeError(retain_graph_message(self))
+            args.append(Tensor._from_node(out, self) if create_graph else out)
         return self.backward(gy, *args)
 
 
@@ -134,36 +142,53 @@ def retain_graph_message(node):
             f"retain_graph=True to the first backward() (or ag.grad()) to backward again.")
 
 
+def _edge(x):
+    """Where the gradient of operand `x` goes, or None when it needs none."""
+    if isinstance(x, Tensor) and x.requires_grad:
+        data = x.data
+        return (x.grad_fn or x, x._nr, data.shape, data.dtype)
+    return None
+
+
 def apply(node, inputs):
     """Runs `node.forward` on the arrays of `inputs` (Tensors, or python scalars that are
     constants of the operation) and wraps the results, recording `node` in the graph when
-    grad mode is on and some input requires grad."""
-    ys = node.forward(*[x.data if isinstance(x, Tensor) else x for x in inputs])
-    several = isinstance(ys, tuple)
-    if state.anomaly:
-        anomaly.check_forward(node, ys if several else (ys,))
-    edges = None
-    if state.grad_enabled:
-        for i, x in enumerate(inputs):
-            if isinstance(x, Tensor) and x.requires_grad:
-                if edges is None:
-                    edges = [None] * len(inputs)
-                fn = x.grad_fn
-                d = x.data
-                edges[i] = (x if fn is None else fn, x._nr, d.shape, d.dtype)
+    grad mode is on and some input requires grad.
+
+    This runs once per operation, so it is written for speed: one and two inputs, the
+    common cases, take a path without loops."""
+    st = state
+    if len(inputs) == 1:
+        x = inputs[0]
+        ys = node.forward(x.data)
+        edges = (_edge(x),) if x.requires_grad and st.grad_enabled else None
+    elif len(inputs) == 2:
+        a, b = inputs
+        ys = node.forward(a.data if isinstance(a, Tensor) else a,
+                          b.data if isinstance(b, Tensor) else b)
+        edges = (_edge(a), _edge(b)) if st.grad_enabled else None
+        if edges == (None, None):
+            edges = None
+    else:
+        ys = node.forward(*[x.data if isinstance(x, Tensor) else x for x in inputs])
+        edges = tuple(_edge(x) for x in inputs) if st.grad_enabled else None
+        if edges is not None and not any(e is not None for e in edges):
+            edges = None
+    if st.anomaly:
+        anomaly.check_forward(node, ys if isinstance(ys, tuple) else (ys,))
     if edges is None:
-        if several:
+        if isinstance(ys, tuple):
             return tuple(Tensor._from_node(y, None) for y in ys)
         return Tensor._from_node(ys, None)
     node._edges = edges
     node._seq = _next_seq()
-    node._hooks = None
-    node._saved = inputs if node.saves_inputs else ()
-    node._trace = anomaly.creation_trace() if state.anomaly else None
-    if several:
+    if node.saves_inputs:
+        node._saved = inputs
+    if st.anomaly:
+        anomaly.traces[node] = anomaly.creation_trace()
+    if isinstance(ys, tuple):
         node._n_out = len(ys)
-        node._out = ys if node.saves_output else None
         return tuple(Tensor._from_node(y, node, i) for i, y in enumerate(ys))
-    node._n_out = 1
-    node._out = ys if node.saves_output else None
+    if node.saves_output:
+        node._out = ys
     return Tensor._from_node(ys, node)

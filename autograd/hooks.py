@@ -2,6 +2,26 @@
 import weakref
 
 
+# Hooks on non-leaf tensors belong to the node that made them (the node, not the tensor, is
+# what backward sees). Few nodes have any, so they live in this side table rather than in a
+# field of every node: id(node) -> {output index: [hooks], ("retain", output index): [hook]}.
+# A plain dict keyed by identity keeps the per-node check in backward cheap; an entry goes
+# when its node dies.
+node_hooks = {}
+
+
+def hooks_of(node):
+    """The (created on demand) hook table of `node`."""
+    key = id(node)
+    entry = node_hooks.get(key)
+    if entry is None:
+        table = {}
+        node_hooks[key] = (weakref.ref(node, lambda _, key=key: node_hooks.pop(key, None)),
+                           table)
+        return table
+    return entry[1]
+
+
 class RemovableHandle:
     """Returned by `register_hook`; `remove()` unregisters the hook (idempotent)."""
 

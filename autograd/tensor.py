@@ -170,11 +170,8 @@ class Tensor:
             if not self.requires_grad:
                 raise RuntimeError("retain_grad() on a tensor that does not require grad")
             return
-        from .hooks import retain_grad_hook
-        hooks = self.grad_fn._hooks
-        if hooks is None:
-            hooks = self.grad_fn._hooks = {}
-        retain = hooks.setdefault(("retain", self._nr), [])
+        from .hooks import retain_grad_hook, hooks_of
+        retain = hooks_of(self.grad_fn).setdefault(("retain", self._nr), [])
         if not retain:
             retain.append(retain_grad_hook(self))
 
@@ -188,10 +185,8 @@ class Tensor:
                 self._hooks = []
             hooks = self._hooks
         else:
-            table = self.grad_fn._hooks
-            if table is None:
-                table = self.grad_fn._hooks = {}
-            hooks = table.setdefault(self._nr, [])
+            from .hooks import hooks_of
+            hooks = hooks_of(self.grad_fn).setdefault(self._nr, [])
         hooks.append(fn)
         return RemovableHandle(hooks, fn)
 
@@ -381,10 +376,13 @@ def _to_array(data, dtype, device):
     return array
 
 
+_PYTHON_SCALARS = (float, int, bool)
+
+
 def as_operand(x):
     """Operands of an operation: Tensors stay; python and numpy scalars stay constants (so
     they never change a tensor's dtype); arrays and lists become (constant) Tensors."""
-    if isinstance(x, Tensor):
+    if isinstance(x, Tensor) or x.__class__ in _PYTHON_SCALARS:
         return x
     if isinstance(x, (numbers.Number, np.generic)) and not isinstance(x, np.ndarray):
         if isinstance(x, np.generic):

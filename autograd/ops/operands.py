@@ -4,7 +4,7 @@ Errors name the operation and the shapes, dtypes or devices involved, instead of
 numpy traceback from deep inside.
 """
 from ..function import apply
-from ..tensor import Tensor, as_operand
+from ..tensor import Tensor, as_operand, _PYTHON_SCALARS
 
 
 def as_tensor(x):
@@ -40,6 +40,8 @@ def unary(op, x):
 
 def binary(op, a, b):
     """Applies an elementwise op with numpy broadcasting to two operands."""
+    if b.__class__ in _PYTHON_SCALARS and isinstance(a, Tensor):
+        return apply(op, (a, b))  # the common tensor-and-scalar case: nothing to check
     a = as_operand(a)
     b = as_operand(b)
     if isinstance(a, Tensor) and isinstance(b, Tensor):

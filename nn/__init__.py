@@ -1,0 +1,1 @@
+"""tracegrad's neural-network library, built only on the autograd engine."""

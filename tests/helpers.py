@@ -1,0 +1,20 @@
+"""Small helpers shared by the tests."""
+import numpy as np
+
+from autograd import backend
+
+
+def host(t):
+    """A tensor's (or device array's) values as a numpy array, whatever its device."""
+    data = getattr(t, "data", t)
+    return np.asarray(backend.to_device(data, "cpu")) if not isinstance(data, np.ndarray) \
+        else data
+
+
+def f64(*shape, seed=0, low=None, high=None, requires_grad=True):
+    """A float64 tensor of standard normal (or uniform in [low, high)) values on the test
+    device."""
+    import autograd as ag
+    rng = np.random.default_rng(seed)
+    values = rng.standard_normal(shape) if low is None else rng.uniform(low, high, shape)
+    return ag.tensor(np.asarray(values, dtype=np.float64), requires_grad=requires_grad)
