@@ -18,8 +18,8 @@ def creation_trace():
             if not os.path.abspath(f.filename).startswith(_PACKAGE_DIR)]
 
 
-def _where(node):
-    trace = traces.get(node)
+def _where(node, trace=None):
+    trace = trace or traces.get(node)
     if not trace:
         return ("(its creation point is unknown: run the forward pass inside "
                 "ag.detect_anomaly() as well to record it)")
@@ -40,7 +40,7 @@ def check_forward(node, outputs):
         if hasattr(y, "dtype") and _bad(y):
             raise FloatingPointError(
                 f"anomaly: {node.name} produced NaN or Inf in its forward output {k} "
-                f"(shape {tuple(y.shape)}); {_where(node)}")
+                f"(shape {tuple(y.shape)}); {_where(node, creation_trace())}")
 
 
 def check_backward(node, grads):

@@ -1,0 +1,39 @@
+# make tour   set up a virtual environment and run the vanishing-gradient tour (the main job)
+# make test   set up and run the whole test suite twice: on numpy, then on the stand-in GPU
+# make test-gpu   the same suite on real cupy (needs an NVIDIA GPU)
+# make bench  the benchmarks
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup tour test test-cpu test-standin test-gpu bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[dev]"
+	touch $(STAMP)
+
+tour: setup
+	$(BIN)/python -m demos.vanishing_gradient
+
+test: test-cpu test-standin
+
+test-cpu: setup
+	$(BIN)/python -m pytest
+
+test-standin: setup
+	TRACEGRAD_TEST_DEVICE=standin $(BIN)/python -m pytest
+
+test-gpu:
+	bash tests/run_on_gpu.sh
+
+bench: setup
+	$(BIN)/python -m benchmarks.engine_overhead
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis
