@@ -14,6 +14,7 @@ import heapq
 from . import anomaly
 from .hooks import node_hooks
 from .modes import state, enable_grad, no_grad
+from .function import FREED
 from .tensor import Tensor
 from .ops.reduce import sum_to, sum_to_array
 from .ops.elementwise import astype
@@ -143,7 +144,8 @@ def _process(heap, pending, leaves, retain_graph, create_graph, capture):
         if check_anomaly:
             anomaly.check_backward(node, gxs)
         if not retain_graph:
-            node._release()
+            node._saved = FREED  # what backward needed is no longer needed
+            node._out = None
         for edge, gx in zip(node._edges, gxs):
             if edge is None or gx is None:
                 continue

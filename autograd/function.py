@@ -95,11 +95,6 @@ class Function:
             return gxs
         return [g.data if isinstance(g, Tensor) else g for g in gxs]
 
-    def _release(self):
-        """Drops the saved values (backward without retain_graph)."""
-        self._saved = FREED
-        self._out = None
-
 
 class Op(Function):
     """A built-in operation.
@@ -158,10 +153,13 @@ def apply(node, inputs):
     This runs once per operation, so it is written for speed: one and two inputs, the
     common cases, take a path without loops."""
     st = state
+    new_tensor = Tensor._from_node
     if len(inputs) == 1:
         x = inputs[0]
-        ys = node.forward(x.data)
-        edges = (_edge(x),) if x.requires_grad and st.grad_enabled else None
+        data = x.data
+        ys = node.forward(data)
+        edges = (((x.grad_fn or x, x._nr, data.shape, data.dtype),)
+                 if x.requires_grad and st.grad_enabled else None)
     elif len(inputs) == 2:
         a, b = inputs
         ys = node.forward(a.data if isinstance(a, Tensor) else a,
@@ -181,7 +179,7 @@ def apply(node, inputs):
             return tuple(Tensor._from_node(y, None) for y in ys)
         return Tensor._from_node(ys, None)
     node._edges = edges
-    node._seq = _next_seq()
+    node._seq = _next_seq()  # creation order: a topological order of the graph
     if node.saves_inputs:
         node._saved = inputs
     if st.anomaly:
@@ -191,4 +189,4 @@ def apply(node, inputs):
         return tuple(Tensor._from_node(y, node, i) for i, y in enumerate(ys))
     if node.saves_output:
         node._out = ys
-    return Tensor._from_node(ys, node)
+    return new_tensor(ys, node)

@@ -1,4 +1,5 @@
 """Thread-local switches: whether operations record the graph, and anomaly detection."""
+import copy
 import functools
 import threading
 
@@ -11,61 +12,58 @@ class _State(threading.local):
 state = _State()
 
 
-class _GradMode:
-    """Context manager and decorator that sets grad recording for its block."""
+class _Switch:
+    """Sets one field of the thread-local state inside a `with` block, or around every call of
+    a function it decorates, and restores the previous value afterwards."""
 
-    enabled = True
+    field = ""
+
+    def __init__(self, value):
+        self.value = value
 
     def __enter__(self):
-        self._previous = state.grad_enabled
-        state.grad_enabled = self.enabled
+        self._previous = getattr(state, self.field)
+        setattr(state, self.field, self.value)
 
     def __exit__(self, *exc):
-        state.grad_enabled = self._previous
+        setattr(state, self.field, self._previous)
 
     def __call__(self, fn):
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
-            with type(self)():
+            with copy.copy(self):  # a copy per call: re-entrant and thread-safe
                 return fn(*args, **kwargs)
         return wrapper
 
 
-class no_grad(_GradMode):
+class no_grad(_Switch):
     """Operations inside record no graph: outputs do not require grad."""
-    enabled = False
+    field = "grad_enabled"
+
+    def __init__(self):
+        super().__init__(False)
 
 
-class enable_grad(_GradMode):
-    """Turns recording back on inside a `no_grad` block."""
-    enabled = True
+class enable_grad(_Switch):
+    """Turns recording back on (inside a `no_grad` block, say)."""
+    field = "grad_enabled"
+
+    def __init__(self):
+        super().__init__(True)
+
+
+class detect_anomaly(_Switch):
+    """Inside, every node remembers where in the user's code it was created, and the first
+    NaN or Inf produced by an operation, forward or backward, raises an error naming the
+    operation and that source line. Slow; for debugging."""
+    field = "anomaly"
+
+    def __init__(self, check_nan=True):
+        super().__init__(check_nan)
 
 
 def is_grad_enabled():
     return state.grad_enabled
-
-
-class detect_anomaly:
-    """Inside, every node remembers where in the user's code it was created, and the first
-    NaN or Inf produced by an operation, forward or backward, raises an error naming the
-    operation and that source line. Slow; for debugging."""
-
-    def __init__(self, check_nan=True):
-        self.check_nan = check_nan
-
-    def __enter__(self):
-        self._previous = state.anomaly
-        state.anomaly = self.check_nan
-
-    def __exit__(self, *exc):
-        state.anomaly = self._previous
-
-    def __call__(self, fn):
-        @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
-            with detect_anomaly(self.check_nan):
-                return fn(*args, **kwargs)
-        return wrapper
 
 
 def is_anomaly_enabled():

@@ -32,12 +32,13 @@ class Tensor:
         if requires_grad:
             self.requires_grad_(True)
 
-    @classmethod
-    def _from_node(cls, data, node, nr=0):
-        """The output `nr` of `node` (None for an unrecorded result): the fast internal path."""
-        if data.__class__ is not np.ndarray and isinstance(data, np.generic):
+    @staticmethod
+    def _from_node(data, node, nr=0):
+        """The output `nr` of `node` (None for an unrecorded result): the fast internal path,
+        run once per operation."""
+        if data.__class__ is not _ndarray and isinstance(data, np.generic):
             data = np.asarray(data)  # numpy returns 0-d results as scalars; keep arrays
-        t = _new(cls)
+        t = _new(Tensor)
         t.data = data
         t.grad = None
         t.grad_fn = node
@@ -349,6 +350,7 @@ class Tensor:
 
 
 _new = object.__new__
+_ndarray = np.ndarray
 
 
 def _to_array(data, dtype, device):
