@@ -143,6 +143,7 @@ def _process(heap, pending, leaves, retain_graph, create_graph, capture):
             gxs = (gxs,)
         if check_anomaly:
             anomaly.check_backward(node, gxs)
+        node._grads = (gys, gxs) if not create_graph else _detached(gys, gxs)
         if not retain_graph:
             node._saved = FREED  # what backward needed is no longer needed
             node._out = None
@@ -177,6 +178,15 @@ def _process(heap, pending, leaves, retain_graph, create_graph, capture):
         else:
             leaf.grad = Tensor._from_node(g if leaf.grad is None else leaf.grad.data + g,
                                           None)
+
+
+def _detached(gys, gxs):
+    """Arrays of Tensor gradients, for `node._grads`: a graph-building backward must not make
+    the old graph refer to the new one (that would be a reference cycle)."""
+    def data(g):
+        return g.data if isinstance(g, Tensor) else g
+    gys = [data(g) for g in gys] if isinstance(gys, list) else data(gys)
+    return gys, tuple(data(g) for g in gxs)
 
 
 def _deliver_to_node(node, nr, g, pending, heap):

@@ -5,6 +5,10 @@ A node is created by each recorded operation. It holds
     `target` being the node that produced the input (or the leaf tensor itself), or None when
     the input needs no gradient;
   * what its backward needs, and nothing else (`saves_inputs` / `saves_output`);
+  * after a backward pass, the gradients that went through it (`_grads`: its output
+    gradient and what it sent to each input), kept by reference, no copy, so that
+    `autograd.viz` can draw how big the gradient is at each step and by what factor each
+    operation scaled it;
   * a sequence number. Nodes are numbered as they are created, and a node is always created
     after the nodes of its inputs, so the numbers are a topological order of the graph:
     backward pops the highest number first, which is deterministic and never recurses.
@@ -38,7 +42,7 @@ class Function:
     The input Tensors are available as `self.inputs` during backward.
     """
 
-    __slots__ = ("_edges", "_saved", "_out", "_seq", "__weakref__")
+    __slots__ = ("_edges", "_saved", "_out", "_seq", "_grads", "__weakref__")
     saves_inputs = True
     saves_output = False
     _n_out = 1  # a custom function with several outputs sets its own
@@ -109,6 +113,7 @@ class Op(Function):
 
     __slots__ = ()
     saves_inputs = False
+    derivative = None  # elementwise ops: the symbol of their local derivative, e.g. "σ'"
 
     def _backward(self, gy, create_graph):
         if not self.saves_inputs:

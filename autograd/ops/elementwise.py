@@ -9,6 +9,7 @@ from .operands import binary, unary, as_operand, as_tensor, apply_checked, check
 
 
 class Exp(Op):
+    derivative = "exp'"
     saves_output = True
 
     def forward(self, x):
@@ -19,6 +20,7 @@ class Exp(Op):
 
 
 class Log(Op):
+    derivative = "log'"
     saves_inputs = True
 
     def forward(self, x):
@@ -29,6 +31,7 @@ class Log(Op):
 
 
 class Sqrt(Op):
+    derivative = "sqrt'"
     saves_output = True
 
     def forward(self, x):
@@ -39,6 +42,7 @@ class Sqrt(Op):
 
 
 class Abs(Op):
+    derivative = "abs'"
     saves_inputs = True
 
     def forward(self, x):
@@ -49,6 +53,7 @@ class Abs(Op):
 
 
 class Sin(Op):
+    derivative = "sin'"
     saves_inputs = True
 
     def forward(self, x):
@@ -59,6 +64,7 @@ class Sin(Op):
 
 
 class Cos(Op):
+    derivative = "cos'"
     saves_inputs = True
 
     def forward(self, x):
@@ -69,6 +75,7 @@ class Cos(Op):
 
 
 class Tanh(Op):
+    derivative = "tanh'"
     saves_output = True
 
     def forward(self, x):
@@ -86,6 +93,7 @@ def sigmoid_array(x):
 
 
 class Sigmoid(Op):
+    derivative = "σ'"
     saves_output = True
 
     def forward(self, x):
@@ -96,6 +104,7 @@ class Sigmoid(Op):
 
 
 class ReLU(Op):
+    derivative = "relu'"
     saves_output = True
 
     def forward(self, x):
@@ -106,6 +115,7 @@ class ReLU(Op):
 
 
 class Clip(Op):
+    derivative = "clip'"
     """Clamp to [lo, hi] (either may be None); the gradient passes where lo <= x <= hi."""
     __slots__ = ("lo", "hi")
     saves_inputs = True
@@ -253,7 +263,7 @@ def where(cond, a, b):
     check_devices("where", (cond, a, b))
     if not isinstance(a, Tensor) and not isinstance(b, Tensor):
         a = as_tensor(a)
-    return apply_checked(Where(cond.data), (a, b))
+    return apply_checked(Where(cond.data), (a, b), shown=(cond, a, b))
 
 
 def astype(x, dtype):
