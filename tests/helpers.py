@@ -6,9 +6,10 @@ from autograd import backend
 
 def host(t):
     """A tensor's (or device array's) values as a numpy array, whatever its device."""
-    data = getattr(t, "data", t)
-    return np.asarray(backend.to_device(data, "cpu")) if not isinstance(data, np.ndarray) \
-        else data
+    data = t if isinstance(t, np.ndarray) else getattr(t, "data", t)
+    if isinstance(data, np.ndarray):
+        return data
+    return np.asarray(backend.to_device(data, "cpu"))
 
 
 def f64(*shape, seed=0, low=None, high=None, requires_grad=True):

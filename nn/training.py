@@ -1,0 +1,140 @@
+"""A Keras-style training loop: `history = nn.fit(model, x, y, batch_size=32, epochs=10)`.
+
+One epoch is one pass over shuffled mini-batches: forward, loss, `zero_grad`, `backward`,
+`step`. The returned History holds per-epoch averages of the loss and the metrics, for the
+training data and, when given, the validation data (evaluated in eval mode, without a graph).
+"""
+import numpy as np
+
+from autograd import backend, no_grad
+from . import functional as F
+from .data import DataLoader
+from .optim import Adam
+
+
+class History:
+    """Per-epoch values: `history.history["loss"]`, `["val_accuracy"]`, ... (as Keras)."""
+
+    def __init__(self):
+        self.history = {}
+        self.epochs = 0
+
+    def record(self, values):
+        for key, value in values.items():
+            self.history.setdefault(key, []).append(value)
+        self.epochs += 1
+
+    def __getitem__(self, key):
+        return self.history[key]
+
+    def last(self, key):
+        return self.history[key][-1]
+
+    def __repr__(self):
+        last = ", ".join(f"{k}={v[-1]:.4g}" for k, v in self.history.items())
+        return f"History({self.epochs} epochs: {last})"
+
+
+def accuracy(output, target):
+    """Share of rows whose arg-max class equals the integer label (SEED-CLAIM 10: at
+    inference the arg-max class is taken)."""
+    predicted = backend.to_device(output.data.argmax(axis=1), "cpu")
+    labels = backend.to_device(getattr(target, "data", target), "cpu")
+    return float(np.mean(predicted == labels))
+
+
+METRICS = {"accuracy": accuracy}
+LOSSES = {"cross_entropy": F.cross_entropy, "mse": F.mse_loss,
+          "binary_cross_entropy_with_logits": F.binary_cross_entropy_with_logits,
+          "nll": F.nll_loss}
+
+
+def _resolve(name_or_fn, table, what):
+    if callable(name_or_fn):
+        return name_or_fn
+    if name_or_fn not in table:
+        raise ValueError(f"fit: unknown {what} {name_or_fn!r}; choose one of "
+                         f"{sorted(table)} or pass a function")
+    return table[name_or_fn]
+
+
+def fit(model, x, y, *, loss="cross_entropy", optimizer=None, batch_size=32, epochs=1,
+        validation_data=None, metrics=("accuracy",), shuffle=True, seed=None, progress=None,
+        on_epoch_end=None):
+    """Trains `model` on arrays (or Tensors) `x`, `y` and returns a History.
+
+    loss: a name ("cross_entropy", "mse", ...) or `fn(output, target) -> scalar Tensor`.
+    optimizer: an nn.optim optimiser over the model's parameters (default Adam, lr 1e-3).
+    validation_data: `(x_val, y_val)`, evaluated after every epoch ("val_" keys).
+    metrics: names ("accuracy") or functions `fn(output, target) -> float`.
+    progress: a tqdm bar over epochs; None shows it only on a terminal, False hides it.
+    on_epoch_end: `fn(epoch, values)` called after each epoch (e.g. to record diagnostics).
+    """
+    if epochs < 0 or batch_size < 1:
+        raise ValueError(f"fit: epochs must be >= 0 and batch_size >= 1, got epochs={epochs},"
+                         f" batch_size={batch_size}")
+    loss_fn = _resolve(loss, LOSSES, "loss")
+    metric_fns = {(m if isinstance(m, str) else m.__name__): _resolve(m, METRICS, "metric")
+                  for m in metrics}
+    optimizer = optimizer or Adam(model.parameters())
+    loader = DataLoader((x, y), batch_size=batch_size, shuffle=shuffle, seed=seed)
+    history = History()
+    from tqdm.auto import tqdm
+    bar = tqdm(range(epochs), desc="training", unit="epoch",
+               disable=None if progress is None else not progress)
+    for epoch in bar:
+        model.train()
+        totals, count = {}, 0
+        for xb, yb in loader:
+            output = model(xb)
+            value = loss_fn(output, yb)
+            optimizer.zero_grad()
+            value.backward()
+            optimizer.step()
+            n = len(xb)
+            count += n
+            totals["loss"] = totals.get("loss", 0.0) + value.item() * n
+            for name, fn in metric_fns.items():
+                totals[name] = totals.get(name, 0.0) + fn(output, yb) * n
+        values = {k: v / max(count, 1) for k, v in totals.items()}
+        if validation_data is not None:
+            scores = evaluate(model, *validation_data, loss=loss_fn, metrics=metrics,
+                              batch_size=max(batch_size, 256))
+            values.update({f"val_{k}": v for k, v in scores.items()})
+        history.record(values)
+        bar.set_postfix({k: f"{v:.4g}" for k, v in values.items()})
+        if on_epoch_end is not None:
+            on_epoch_end(epoch, values)
+    return history
+
+
+def evaluate(model, x, y, *, loss="cross_entropy", metrics=("accuracy",), batch_size=256):
+    """Average loss and metrics over `(x, y)` in eval mode, without recording a graph. The
+    model's train/eval mode is restored afterwards."""
+    loss_fn = _resolve(loss, LOSSES, "loss")
+    metric_fns = {(m if isinstance(m, str) else m.__name__): _resolve(m, METRICS, "metric")
+                  for m in metrics}
+    was_training = model.training
+    model.eval()
+    totals, count = {}, 0
+    with no_grad():
+        for xb, yb in DataLoader((x, y), batch_size=batch_size):
+            output = model(xb)
+            n = len(xb)
+            count += n
+            totals["loss"] = totals.get("loss", 0.0) + loss_fn(output, yb).item() * n
+            for name, fn in metric_fns.items():
+                totals[name] = totals.get(name, 0.0) + fn(output, yb) * n
+    model.train(was_training)
+    return {k: v / max(count, 1) for k, v in totals.items()}
+
+
+def predict(model, x, batch_size=256):
+    """The model's outputs for `x`, in eval mode and without a graph, as one Tensor."""
+    from autograd import concatenate
+    was_training = model.training
+    model.eval()
+    with no_grad():
+        outputs = [model(xb) for xb in DataLoader(x, batch_size=batch_size)]
+    model.train(was_training)
+    return concatenate(outputs, axis=0)
