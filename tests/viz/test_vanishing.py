@@ -1,0 +1,89 @@
+"""Issue acceptance: the statistics a backward graph is drawn from show the vanishing gradient
+of a deep sigmoid network, and its absence with ReLU + He initialisation."""
+import math
+
+import numpy as np
+import pytest
+
+import autograd as ag
+import nn
+from autograd.viz.trace import read_graph
+
+pytest.importorskip("graphviz")
+
+LAYERS, WIDTH, BATCH = 10, 100, 64
+
+
+def _network(activation, init):
+    layers = []
+    for _ in range(LAYERS):
+        linear = nn.Linear(WIDTH, WIDTH)
+        init(linear.weight)
+        layers += [linear, activation()]
+    return nn.Sequential(*layers)
+
+
+def _backward(model):
+    x = ag.randn(BATCH, WIDTH)
+    target = ag.randn(BATCH, WIDTH)
+    loss = nn.functional.mse_loss(model(x), target)
+    loss.backward()
+    return loss
+
+
+def _weight_gradient_norms(graph, model):
+    leaves = {leaf.name: leaf for leaf in graph.leaves}
+    names = [f"{name}.weight" for name, m in model.named_children() if isinstance(m, nn.Linear)]
+    return [leaves[n].grad.rms * math.sqrt(np.prod(leaves[n].shape)) for n in names]
+
+
+def test_sigmoid_network_loses_its_gradient_layer_by_layer():
+    nn.manual_seed(0)
+    model = _network(nn.Sigmoid, lambda w: nn.init.normal_(w, 0.0, 1 / math.sqrt(WIDTH)))
+    loss = _backward(model)
+    graph = read_graph(loss, params=model)
+    sigmoids = [op for op in graph.ops if op.name == "Sigmoid"]
+    assert len(sigmoids) == LAYERS
+    for op in sigmoids:
+        mean, largest, _ = op.local
+        assert 0 < mean <= 0.25 and largest <= 0.25 + 1e-6   # float32 rounding of gx, gy
+    norms = _weight_gradient_norms(graph, model)
+    assert norms[-1] / norms[0] >= 1000
+    # the same numbers as the parameters' own gradients
+    direct = [float(np.linalg.norm(np.asarray(ag.backend.to_device(m.weight.grad.data, "cpu"))))
+              for m in model.children() if isinstance(m, nn.Linear)]
+    np.testing.assert_allclose(norms, direct, rtol=1e-4)
+
+
+def test_relu_with_he_initialisation_keeps_it_within_ten_times():
+    nn.manual_seed(0)
+    model = _network(nn.ReLU, nn.init.he_normal_)
+    loss = _backward(model)
+    norms = _weight_gradient_norms(read_graph(loss, params=model), model)
+    assert max(norms) / min(norms) <= 10
+
+
+def test_module_clusters_and_one_node_per_module_when_collapsed():
+    nn.manual_seed(0)
+    model = _network(nn.Sigmoid, lambda w: nn.init.normal_(w, 0.0, 0.1))
+    loss = _backward(model)
+    full = ag.viz.to_dot(loss, params=model)
+    assert full.count("subgraph cluster_") == 2 * LAYERS
+    assert 'label="0: Linear(100→100)"' in full and 'label="1: Sigmoid"' in full
+    collapsed = ag.viz.to_dot(loss, params=model, collapse="module")
+    module_nodes = {line.split()[0] for line in collapsed.splitlines()
+                    if line.startswith("\tmodule_")}
+    assert module_nodes == {f"module_{k}" for k in range(2 * LAYERS)}
+    assert "σ' mean" in collapsed and "weight (100, 100) grad rms" in collapsed
+    assert "subgraph" not in collapsed
+
+
+def test_collapsed_fifty_layers_stays_small():
+    nn.manual_seed(0)
+    model = nn.Sequential(*[m for _ in range(25) for m in (nn.Linear(20, 20), nn.Tanh())])
+    loss = (model(ag.randn(8, 20)) ** 2).mean()
+    loss.backward()
+    collapsed = ag.viz.to_dot(loss, params=model, collapse="module")
+    nodes = [line for line in collapsed.splitlines()
+             if line.startswith("\tmodule_") and "->" not in line]
+    assert len(nodes) == 50
