@@ -79,7 +79,7 @@ def device_of(a):
 def to_device(a, device):
     """Copy (only when needed) a backend array to `device`."""
     if device == "cpu":
-        if isinstance(a, np.ndarray):
+        if isinstance(a, (np.ndarray, np.generic)):
             return a
         return require_gpu_module().asnumpy(a)
     xp = require_gpu_module()

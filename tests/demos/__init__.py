@@ -1,0 +1,1 @@
+"""Smoke tests of the demos: each runs in quick mode and shows what it claims."""
