@@ -11,7 +11,7 @@ import numpy as np
 
 from . import backend
 from .engine import grad
-from .modes import no_grad
+from .modes import no_grad, enable_grad
 from .tensor import Tensor
 
 
@@ -24,7 +24,9 @@ def _as_tuple(x):
 
 
 def _host(a):
-    return np.asarray(backend.to_device(a, "cpu"), dtype=np.float64)
+    """A float64 copy on the host: never a view, since an output may alias the input that
+    numerical_jacobians perturbs in place."""
+    return np.array(backend.to_device(a, "cpu"), dtype=np.float64)
 
 
 def _differentiable_outputs(fn, inputs):
@@ -50,16 +52,17 @@ def numerical_jacobians(fn, inputs, eps):
         if not (isinstance(x, Tensor) and x.requires_grad):
             continue
         columns = [np.zeros((y.size, x.size)) for y in outputs]
-        flat = x.data.reshape(-1)  # a view: perturbing it perturbs x
         for j in range(x.size):
-            original = flat[j].item()
-            flat[j] = original + eps
+            # x.data itself is perturbed (reshape(-1) would copy a non-C-contiguous array)
+            at = np.unravel_index(j, x.shape)
+            original = x.data[at].item()
+            x.data[at] = original + eps
             with no_grad():
                 plus = [_host(y.data).ravel() for y in _differentiable_outputs(fn, inputs)]
-            flat[j] = original - eps
+            x.data[at] = original - eps
             with no_grad():
                 minus = [_host(y.data).ravel() for y in _differentiable_outputs(fn, inputs)]
-            flat[j] = original
+            x.data[at] = original
             for m in range(len(outputs)):
                 columns[m][:, j] = (plus[m] - minus[m]) / (2 * eps)
         result[k] = columns
@@ -89,7 +92,7 @@ def analytical_jacobians(fn, inputs):
 def _compare(numerical, analytical, inputs, atol, rtol):
     """None when all agree, else a message naming the worst mismatch."""
     for k in numerical:
-        for m, (num, ana) in enumerate(zip(numerical[k], analytical[k])):
+        for m, (num, ana) in enumerate(zip(numerical[k], analytical[k], strict=True)):
             excess = np.abs(ana - num) - (atol + rtol * np.abs(num))
             if excess.size and excess.max() > 0:
                 i, j = np.unravel_index(int(np.argmax(excess)), excess.shape)
@@ -139,11 +142,15 @@ def gradgradcheck(fn, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3,
     n = len(inputs)
 
     def first_derivatives(*args):
-        xs, gys = args[:n], args[n:]
-        ys = _differentiable_outputs(fn, xs)
-        pairs = [(y, g) for y, g in zip(ys, gys) if y.requires_grad]
-        grads = grad([y for y, _ in pairs], [xs[k] for k in wanted],
-                     grad_outputs=[g for _, g in pairs], create_graph=True, allow_unused=True)
+        # differentiates even where gradcheck evaluates it under no_grad (the central
+        # differences): without the graph there would be no gradients to compare
+        with enable_grad():
+            xs, gys = args[:n], args[n:]
+            ys = _differentiable_outputs(fn, xs)
+            pairs = [(y, g) for y, g in zip(ys, gys) if y.requires_grad]
+            grads = grad([y for y, _ in pairs], [xs[k] for k in wanted],
+                         grad_outputs=[g for _, g in pairs], create_graph=True,
+                         allow_unused=True)
         return tuple(g for g in grads if g is not None)
 
     return gradcheck(first_derivatives, inputs + grad_outputs, eps, atol, rtol,

@@ -1,5 +1,7 @@
 """+ - * / ** @ and unary minus. Python scalars stay constants of the op (no tensor is made
 for them, and they never change a tensor's dtype)."""
+import numbers
+
 from ..function import Op
 from ..tensor import Tensor
 from . import dual
@@ -61,8 +63,16 @@ class Pow(Op):
         return a ** b
 
     def backward(self, gy, a, b, y):
-        ga = gy * b * a ** (b - 1) if self.needs_grad(0) else None
-        gb = gy * y * dual.log(a) if self.needs_grad(1) else None
+        # PyTorch's conventions where the formulas give 0 * inf: the gradient for the base is
+        # 0 when the exponent is 0, and for the exponent 0 when the base is 0 (exponent >= 0)
+        ga = gb = None
+        if self.needs_grad(0):
+            ga = gy * b * a ** (b - 1)
+            if not isinstance(b, numbers.Number) or b == 0:
+                ga = dual.where(dual.data(b) == 0, 0.0, ga)
+        if self.needs_grad(1):
+            at_zero = (dual.data(a) == 0) & (dual.data(b) >= 0)
+            gb = dual.where(at_zero, 0.0, gy * y * dual.log(dual.where(at_zero, 1.0, a)))
         return ga, gb
 
 

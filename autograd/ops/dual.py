@@ -4,6 +4,7 @@ import math
 import numbers
 
 from ..backend import array_module
+from ..function import Op, apply
 from ..tensor import Tensor
 
 
@@ -12,9 +13,41 @@ def data(v):
     return v.data if isinstance(v, Tensor) else v
 
 
-def constant(like, array):
-    """`array` as a constant of the formula: a Tensor that needs no grad when `like` is one."""
-    return Tensor._from_node(array, None) if isinstance(like, Tensor) else array
+class PiecewiseConstant(Op):
+    """A value computed from its inputs through comparisons only (a mask, a sign, a share at
+    ties): constant almost everywhere, so its derivative is zero. Recording it as an op of
+    those inputs keeps a higher-order gradient connected to them, so that differentiating a
+    gradient again gives zeros (as PyTorch does) rather than "does not require grad"."""
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
+
+    def forward(self, *xs):
+        return self.value
+
+    def backward(self, gy):
+        zero = gy * 0
+        return tuple(zero if self.needs_grad(i) else None for i in range(len(self._edges)))
+
+
+def constant(like, array, *sources):
+    """`array` as a constant of the formula. On Tensors (`like` is one) it becomes a Tensor
+    that depends, with derivative zero, on the `sources` it was computed from."""
+    if not isinstance(like, Tensor):
+        return array
+    sources = tuple(s for s in sources if isinstance(s, Tensor) and s.requires_grad)
+    if sources:
+        return apply(PiecewiseConstant(array), sources)
+    return Tensor._from_node(array, None)
+
+
+def where(cond, a, b):
+    """`a` where the constant boolean array `cond` holds, else `b`."""
+    if isinstance(a, Tensor) or isinstance(b, Tensor):
+        from .elementwise import where as tensor_where
+        return tensor_where(cond, a, b)
+    return array_module(a).where(cond, a, b)
 
 
 def _elementwise(name):

@@ -49,7 +49,7 @@ class Abs(Op):
         return array_module(x).abs(x)
 
     def backward(self, gy, x):
-        return gy * dual.constant(gy, array_module(dual.data(x)).sign(dual.data(x)))
+        return gy * dual.constant(gy, array_module(dual.data(x)).sign(dual.data(x)), x)
 
 
 class Sin(Op):
@@ -117,12 +117,12 @@ class ReLU(Op):
         return array_module(x).maximum(x, 0)
 
     def backward(self, gy, y):
-        return gy * dual.constant(gy, dual.data(y) > 0)
+        return gy * dual.constant(gy, dual.data(y) > 0, y)
 
 
 class Clip(Op):
-    derivative = "clip'"
     """Clamp to [lo, hi] (either may be None); the gradient passes where lo <= x <= hi."""
+    derivative = "clip'"
     __slots__ = ("lo", "hi")
     saves_inputs = True
 
@@ -134,11 +134,11 @@ class Clip(Op):
         return array_module(x).clip(x, self.lo, self.hi)
 
     def backward(self, gy, x):
-        x = dual.data(x)
-        inside = None if self.lo is None else x >= self.lo
+        values = dual.data(x)
+        inside = None if self.lo is None else values >= self.lo
         if self.hi is not None:
-            inside = x <= self.hi if inside is None else inside & (x <= self.hi)
-        return gy * dual.constant(gy, inside)
+            inside = values <= self.hi if inside is None else inside & (values <= self.hi)
+        return gy * dual.constant(gy, inside, x)
 
 
 class _Select(Op):
@@ -150,8 +150,8 @@ class _Select(Op):
         a_wins = self.wins(dual.data(a), dual.data(b))
         share = a_wins + 0.5 * (dual.data(a) == dual.data(b))
         share = share.astype(gy.dtype)
-        return (gy * dual.constant(gy, share) if self.needs_grad(0) else None,
-                gy * dual.constant(gy, 1 - share) if self.needs_grad(1) else None)
+        return (gy * dual.constant(gy, share, a, b) if self.needs_grad(0) else None,
+                gy * dual.constant(gy, 1 - share, a, b) if self.needs_grad(1) else None)
 
 
 class Maximum(_Select):
@@ -184,14 +184,8 @@ class Where(Op):
 
     def backward(self, gy):
         zero = gy * 0
-        return (dual_where(self.cond, gy, zero) if self.needs_grad(0) else None,
-                dual_where(self.cond, zero, gy) if self.needs_grad(1) else None)
-
-
-def dual_where(cond, a, b):
-    if isinstance(a, Tensor):
-        return where(cond, a, b)
-    return array_module(a).where(cond, a, b)
+        return (dual.where(self.cond, gy, zero) if self.needs_grad(0) else None,
+                dual.where(self.cond, zero, gy) if self.needs_grad(1) else None)
 
 
 class AsType(Op):

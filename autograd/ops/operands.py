@@ -3,6 +3,8 @@
 Errors name the operation and the shapes, dtypes or devices involved, instead of surfacing a
 numpy traceback from deep inside.
 """
+import numpy as np
+
 from ..function import apply
 from ..tensor import Tensor, as_operand, _PYTHON_SCALARS
 
@@ -29,6 +31,12 @@ def check_devices(name, tensors):
                     f".to(device) first")
 
 
+def axis_error(message):
+    """An axis out of range: numpy's AxisError, which is a ValueError (as in numpy) and an
+    IndexError (as in PyTorch), so that either habit catches it."""
+    return np.exceptions.AxisError(message)
+
+
 def _shapes(operands):
     return " and ".join(str(tuple(x.shape)) if isinstance(x, Tensor) else repr(x)
                         for x in operands)
@@ -52,10 +60,12 @@ def binary(op, a, b):
     return apply_checked(op, (a, b))
 
 
-def apply_checked(op, operands):
-    """`apply`, with numpy's shape errors turned into ones that name the operation."""
+def apply_checked(op, operands, shown=None):
+    """`apply`, with numpy's shape errors turned into ones that name the operation and the
+    shapes of `shown` (the operands, unless the op has constants that broadcast too)."""
     try:
         return apply(op, operands)
     except ValueError as error:
-        raise ValueError(f"{op.name.lower()}: operands of shapes {_shapes(operands)} cannot "
+        raise ValueError(f"{op.name.lower()}: operands of shapes "
+                         f"{_shapes(operands if shown is None else shown)} cannot "
                          f"be combined ({error})") from None

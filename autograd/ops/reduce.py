@@ -1,22 +1,25 @@
 """Reductions over axes (numpy's `axis=None|int|tuple, keepdims=False`), and `sum_to`, the
 reduction that undoes broadcasting."""
+import numpy as np
+
 from ..backend import array_module
 from ..function import Op
 from . import dual
-from .operands import as_tensor, unary
+from .operands import as_tensor, unary, axis_error
 
 
 def normalize_axes(name, axis, ndim):
-    """A sorted tuple of non-negative axes, or a ValueError naming the operation."""
+    """A sorted tuple of non-negative axes; an AxisError (a ValueError and an IndexError)
+    naming the operation for an axis out of range, a ValueError for a repeated one."""
     if axis is None:
         return tuple(range(ndim))
-    axes = (axis,) if isinstance(axis, int) else tuple(axis)
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
     out = []
     for a in axes:
-        if not isinstance(a, int) or not -ndim <= a < ndim:
-            raise ValueError(f"{name}: axis {a} is out of range for a tensor with {ndim} "
+        if not isinstance(a, (int, np.integer)) or not -ndim <= a < ndim:
+            raise axis_error(f"{name}: axis {a} is out of range for a tensor with {ndim} "
                              f"dimension(s)")
-        out.append(a % ndim)
+        out.append(int(a) % ndim)
     if len(set(out)) != len(out):
         raise ValueError(f"{name}: repeated axis in {axis}")
     return tuple(sorted(out))
@@ -71,7 +74,7 @@ class _Extreme(_Reduction):
         xd = dual.data(x)
         hit = xd == dual.data(y).reshape(self.kept_shape)
         share = hit / hit.sum(axis=self.axes, keepdims=True)
-        return self._spread(gy) * dual.constant(gy, share.astype(gy.dtype))
+        return self._spread(gy) * dual.constant(gy, share.astype(gy.dtype), x)
 
 
 class Max(_Extreme):

@@ -6,7 +6,7 @@ from ..backend import array_module
 from ..function import Op, apply
 from ..tensor import Tensor
 from . import dual
-from .operands import as_tensor, unary, check_devices
+from .operands import as_tensor, unary, check_devices, axis_error
 
 
 def _shape_arg(shape):
@@ -177,7 +177,11 @@ def transpose(x, *axes):
     axes = _shape_arg(axes)
     if not axes:
         axes = tuple(range(x.ndim - 1, -1, -1))
-    if sorted(a % x.ndim if x.ndim else a for a in axes) != list(range(x.ndim)):
+    for a in axes:
+        if not -x.ndim <= a < x.ndim:
+            raise axis_error(f"transpose: axis {a} is out of range for a tensor of shape "
+                             f"{x.shape}")
+    if sorted(a % x.ndim for a in axes) != list(range(x.ndim)):
         raise ValueError(f"transpose: axes {axes} are not a permutation of the "
                          f"{x.ndim} axes of a tensor of shape {x.shape}")
     return unary(Transpose(tuple(a % x.ndim for a in axes)), x)
@@ -201,7 +205,7 @@ def expand_dims(x, axis):
     x = as_tensor(x)
     ndim = x.ndim + 1
     if not -ndim <= axis < ndim:
-        raise ValueError(f"expand_dims: axis {axis} is out of range for a result with {ndim} "
+        raise axis_error(f"expand_dims: axis {axis} is out of range for a result with {ndim} "
                          f"dimensions")
     axis %= ndim
     return reshape(x, x.shape[:axis] + (1,) + x.shape[axis:])
@@ -214,7 +218,10 @@ def squeeze(x, axis=None):
     else:
         axes = [axis] if isinstance(axis, int) else list(axis)
         for a in axes:
-            if not -x.ndim <= a < x.ndim or x.shape[a] != 1:
+            if not -x.ndim <= a < x.ndim:
+                raise axis_error(f"squeeze: axis {a} is out of range for a tensor of shape "
+                                 f"{x.shape}")
+            if x.shape[a] != 1:
                 raise ValueError(f"squeeze: axis {a} of a tensor of shape {x.shape} is not "
                                  "of size 1")
         axes = [a % x.ndim for a in axes]
@@ -274,8 +281,11 @@ def concatenate(seq, axis=0):
     tensors = _sequence("concatenate", seq)
     ndim = tensors[0].ndim
     shapes = [t.shape for t in tensors]
-    if ndim == 0 or not -ndim <= axis < ndim:
-        raise ValueError(f"concatenate: axis {axis} is out of range for tensors of shapes "
+    if ndim == 0:
+        raise ValueError(f"concatenate: 0-d tensors cannot be concatenated (shapes {shapes}); "
+                         "use stack")
+    if not -ndim <= axis < ndim:
+        raise axis_error(f"concatenate: axis {axis} is out of range for tensors of shapes "
                          f"{shapes}")
     axis %= ndim
     for s in shapes:
@@ -292,6 +302,6 @@ def stack(seq, axis=0):
         raise ValueError(f"stack: all tensors must have the same shape, got {shapes}")
     ndim = tensors[0].ndim + 1
     if not -ndim <= axis < ndim:
-        raise ValueError(f"stack: axis {axis} is out of range for a result with {ndim} "
+        raise axis_error(f"stack: axis {axis} is out of range for a result with {ndim} "
                          "dimensions")
     return apply(Stack(axis % ndim), tuple(tensors))

@@ -1,0 +1,18 @@
+"""Smoke test of the main job, the vanishing-gradient tour, in its quick setting."""
+from demos import vanishing_gradient
+
+
+def test_vanishing_gradient_tour(tmp_path):
+    results = vanishing_gradient.run(tmp_path, quick=True)
+    assert results["sigmoid, N(0, 1/n): last/first layer weight gradient"] >= 1000
+    assert results["ReLU, He: last/first layer weight gradient"] <= 10
+    assert results["sigmoid + batch norm: last/first layer weight gradient"] <= 10
+    assert results["largest sigmoid σ' mean"] <= 0.25
+    assert results["ReLU, N(0, 9/n): explodes: first/last layer backward signal"] >= 100
+    assert (results["ReLU, He: final test accuracy on digits"] >
+            results["sigmoid, N(0, 1/n): final test accuracy on digits"])
+    names = {p.split("/")[-1] for p in results["figures"]}
+    assert {"gradient_norms.png", "graph_sigmoid.svg", "graph_relu_he.png",
+            "training_curves.png"} <= names
+    for p in results["figures"]:
+        assert (tmp_path / p.split("/")[-1]).stat().st_size > 1000
