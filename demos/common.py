@@ -88,3 +88,49 @@ def to_numpy(tensor):
     would fail for a GPU tensor)."""
     from autograd import backend
     return backend.to_device(tensor.data, "cpu")
+
+
+def digits_split(train_size=None):
+    """scikit-learn's digits, split 80/20 by train_test_split with seed 0, as
+    (x_train, y_train, x_test, y_test); with `train_size`, only the first `train_size`
+    training samples are kept (a small training set, to overfit)."""
+    import nn
+    x, y = nn.datasets.digits()
+    x_train, x_test, y_train, y_test = nn.datasets.train_test_split(x, y, test_size=0.2,
+                                                                    seed=0)
+    if train_size is not None:
+        x_train, y_train = x_train[:train_size], y_train[:train_size]
+    return x_train, y_train, x_test, y_test
+
+
+def fit_digits(model, optimizer, digits, epochs, batch_size=32, on_epoch_end=None):
+    """nn.fit on the training part of `digits` (as digits_split returns it), evaluated on
+    its test part after every epoch ("val_loss", "val_accuracy"); shuffling is seeded and no
+    progress bar is drawn. Returns the History."""
+    import nn
+    x_train, y_train, x_test, y_test = digits
+    return nn.fit(model, x_train, y_train, optimizer=optimizer, batch_size=batch_size,
+                  epochs=epochs, validation_data=(x_test, y_test), progress=False, seed=0,
+                  on_epoch_end=on_epoch_end)
+
+
+def layer_inputs_outputs(model, layers, x):
+    """Runs `model(x)` once, without recording a graph, and returns for each module in
+    `layers` its (input, output) as host numpy arrays. The model's mode is left as it is
+    (a BatchNorm layer in training mode uses, and updates, its batch statistics)."""
+    import autograd as ag
+    seen = {}
+
+    def recorder(index):
+        def record(module, inputs, output):
+            seen[index] = (to_numpy(inputs[0]), to_numpy(output))
+        return record
+
+    handles = [layer.register_forward_hook(recorder(k)) for k, layer in enumerate(layers)]
+    try:
+        with ag.no_grad():
+            model(x if isinstance(x, ag.Tensor) else ag.tensor(x))
+    finally:
+        for handle in handles:
+            handle.remove()
+    return [seen[k] for k in range(len(layers))]

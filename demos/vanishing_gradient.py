@@ -206,10 +206,7 @@ def run(out_dir, quick=False):
 
 def main(argv=None):
     args = common.parse_args("vanishing_gradient", __doc__.splitlines()[0], argv)
-    results = run(args.out, quick=args.quick)
-    figures = results.pop("figures")
-    common.report("vanishing gradient: key numbers", results)
-    print("\nfigures:\n  " + "\n  ".join(figures))
+    common.report_results("vanishing gradient: key numbers", run(args.out, quick=args.quick))
 
 
 if __name__ == "__main__":
