@@ -2,13 +2,14 @@
 # make test   set up and run the whole test suite twice: on numpy, then on the stand-in GPU
 # make test-gpu   the same suite on real cupy (needs an NVIDIA GPU)
 # make bench  the benchmarks
+# make docs   regenerate the README's figures in docs/
 
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup tour test test-cpu test-standin test-gpu bench clean
+.PHONY: setup tour test test-cpu test-standin test-gpu bench docs clean
 
 setup: $(STAMP)
 
@@ -34,6 +35,11 @@ test-gpu:
 
 bench: setup
 	$(BIN)/python -m benchmarks.engine_overhead
+	$(BIN)/python -m benchmarks.training_step
+	$(BIN)/python -m benchmarks.viz_render
+
+docs: setup
+	$(BIN)/python -m demos.render_docs
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

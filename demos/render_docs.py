@@ -34,7 +34,7 @@ def example_graphs(out_dir):
         common.save_graph(graph, out_dir, stem)
     config = vanishing_gradient.CONFIGS["sigmoid, N(0, 1/n)"]
     nn.manual_seed(0)
-    model = vanishing_gradient.deep_network(**config, layers=50, width=50)
+    model = vanishing_gradient.deep_network(**config, layers=50, width=50, inputs=50)
     loss = nn.functional.mse_loss(model(ag.randn(64, 50)), ag.randn(64, 50))
     loss.backward()
     graph = ag.viz.backward_graph(loss, params=model, collapse="module",

@@ -12,7 +12,7 @@ import numpy as np
 import autograd as ag
 from autograd import Tensor, backend
 from autograd.creation import generator
-from autograd.ops.operands import as_tensor, check_devices
+from autograd.ops.operands import as_tensor, check_devices, apply_checked
 
 from . import ops
 from .special import erf
@@ -120,8 +120,9 @@ def linear(x, weight, bias=None):
         raise ValueError(f"linear: an input of shape {x.shape} does not fit a weight of shape "
                          f"{weight.shape}: the input's last axis must have size "
                          f"{weight.shape[-1]} (in_features)")
-    y = x @ weight.T
-    return y if bias is None else y + bias
+    check_devices("linear", (x, weight, bias))
+    operands = (x, weight) if bias is None else (x, weight, bias)
+    return apply_checked(ops.LinearMap(), operands)
 
 
 def dropout(x, p=0.5, training=True):

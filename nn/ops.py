@@ -13,6 +13,27 @@ from autograd.ops.operands import apply_checked, unary
 from autograd.ops.softmax import Softmax
 
 
+class LinearMap(Op):
+    """x @ weight.T (+ bias) as one node, like PyTorch's addmm: the weight's gradient comes
+    out as gy.T @ x, already in the weight's (out_features, in_features) layout, so the
+    optimiser's update runs over contiguous memory; and a layer is one node in the graph.
+    Inputs of more than two dimensions are flattened to rows for the weight's gradient."""
+    saves_inputs = True
+
+    def forward(self, x, weight, bias=None):
+        y = x @ weight.T
+        return y if bias is None else y + bias
+
+    def backward(self, gy, x, weight, bias=None):
+        rows_gy = gy.reshape((-1, gy.shape[-1]))
+        gx = gy @ weight if self.needs_grad(0) else None
+        gw = rows_gy.T @ x.reshape((-1, x.shape[-1])) if self.needs_grad(1) else None
+        if len(self._edges) == 2:
+            return gx, gw
+        gb = rows_gy.sum(axis=0) if self.needs_grad(2) else None
+        return gx, gw, gb
+
+
 class Step(Op):
     """The Heaviside step (x > 0). Its derivative is 0 wherever it exists, so the gradient
     is exactly 0 everywhere: nothing before a step can learn (SEED-CLAIM 8)."""
