@@ -111,12 +111,19 @@ def print_table(profiles):
         print(f"{i + 1:>5} " + "".join(cells))
 
 
+def _colour(name):
+    """One colour per configuration, the same in every figure."""
+    return f"C{list(CONFIGS).index(name)}"
+
+
 def plot_gradient_norms(profiles, out_dir):
     fig, (left, right) = common.plt.subplots(1, 2, figsize=(13, 5))
     layers = np.arange(1, LAYERS + 1)
     for name, rows in profiles.items():
-        left.plot(layers, [r["grad_norm"] for r in rows], marker="o", label=name)
-        right.plot(layers, [r["signal_rms"] for r in rows], marker="o", label=name)
+        left.plot(layers, [r["grad_norm"] for r in rows], marker="o", label=name,
+                  color=_colour(name))
+        right.plot(layers, [r["signal_rms"] for r in rows], marker="o", label=name,
+                   color=_colour(name))
     left.set_ylabel("‖∂loss/∂W‖ of the layer's weights (log scale)")
     left.set_title("weight gradient per layer")
     right.set_ylabel("RMS of ∂loss/∂(activation output) (log scale)")
@@ -153,8 +160,9 @@ def plot_training(curves, out_dir):
     fig, (left, right) = common.plt.subplots(1, 2, figsize=(11, 4.2))
     for name, h in curves.items():
         epochs = np.arange(1, len(h["loss"]) + 1)
-        left.plot(epochs, h["loss"], marker=".", label=name)
-        right.plot(epochs, h["val_accuracy"], marker=".", label=name)
+        colour = _colour(name)
+        left.plot(epochs, h["loss"], marker=".", label=name, color=colour)
+        right.plot(epochs, h["val_accuracy"], marker=".", label=name, color=colour)
     left.set_yscale("log")
     left.set_xlabel("epoch")
     left.set_ylabel("training loss (cross-entropy, log scale)")
