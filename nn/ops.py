@@ -18,6 +18,7 @@ class LinearMap(Op):
     out as gy.T @ x, already in the weight's (out_features, in_features) layout, so the
     optimiser's update runs over contiguous memory; and a layer is one node in the graph.
     Inputs of more than two dimensions are flattened to rows for the weight's gradient."""
+    __slots__ = ()
     saves_inputs = True
 
     def forward(self, x, weight, bias=None):
@@ -37,6 +38,7 @@ class LinearMap(Op):
 class Step(Op):
     """The Heaviside step (x > 0). Its derivative is 0 wherever it exists, so the gradient
     is exactly 0 everywhere: nothing before a step can learn (SEED-CLAIM 8)."""
+    __slots__ = ()
 
     def forward(self, x):
         return (x > 0).astype(x.dtype)
@@ -49,6 +51,7 @@ class Softplus(Op):
     """log(1 + exp(x)), finite and accurate for any x: numpy's logaddexp(0, x) computes it as
     max(x, 0) + log1p(exp(-|x|)). Its derivative sigmoid(x) is written as exp(x - y), from
     the saved input and output, which is exact in both tails (0 at -1000, 1 at +1000)."""
+    __slots__ = ()
     saves_inputs = True
     saves_output = True
 
@@ -64,6 +67,7 @@ class BinaryCrossEntropyWithLogits(Op):
     t of one shape. The form max(x, 0) - x t + log1p(exp(-|x|)) is finite for any x and
     exact where the loss is tiny; as one Op its gradient is sigmoid(x) - t everywhere (a
     composition would take relu's and abs's subgradients at x = 0 and get -t there)."""
+    __slots__ = ()
     saves_inputs = True
 
     def forward(self, x, t):

@@ -9,6 +9,7 @@ from .operands import binary, unary, as_operand, check_devices, apply_checked
 
 
 class Add(Op):
+    __slots__ = ()
     def forward(self, a, b):
         return a + b
 
@@ -17,6 +18,7 @@ class Add(Op):
 
 
 class Sub(Op):
+    __slots__ = ()
     def forward(self, a, b):
         return a - b
 
@@ -25,6 +27,7 @@ class Sub(Op):
 
 
 class Mul(Op):
+    __slots__ = ()
     saves_inputs = True
 
     def forward(self, a, b):
@@ -36,6 +39,7 @@ class Mul(Op):
 
 
 class Div(Op):
+    __slots__ = ()
     saves_inputs = True
 
     def forward(self, a, b):
@@ -48,6 +52,7 @@ class Div(Op):
 
 
 class Neg(Op):
+    __slots__ = ()
     def forward(self, x):
         return -x
 
@@ -56,6 +61,7 @@ class Neg(Op):
 
 
 class Pow(Op):
+    __slots__ = ()
     saves_inputs = True
     saves_output = True
 
@@ -79,6 +85,7 @@ class Pow(Op):
 class MatMul(Op):
     """numpy's matmul: batched, broadcasting over leading axes; 1-D operands are promoted to a
     row (left) or a column (right) and the added axis is dropped from the result."""
+    __slots__ = ()
     saves_inputs = True
 
     def forward(self, a, b):

@@ -9,6 +9,7 @@ from .operands import binary, unary, as_operand, as_tensor, apply_checked, check
 
 
 class Exp(Op):
+    __slots__ = ()
     derivative = "exp'"
     saves_output = True
 
@@ -20,6 +21,7 @@ class Exp(Op):
 
 
 class Log(Op):
+    __slots__ = ()
     derivative = "log'"
     saves_inputs = True
 
@@ -31,6 +33,7 @@ class Log(Op):
 
 
 class Sqrt(Op):
+    __slots__ = ()
     derivative = "sqrt'"
     saves_output = True
 
@@ -42,6 +45,7 @@ class Sqrt(Op):
 
 
 class Abs(Op):
+    __slots__ = ()
     derivative = "abs'"
     saves_inputs = True
 
@@ -53,6 +57,7 @@ class Abs(Op):
 
 
 class Sin(Op):
+    __slots__ = ()
     derivative = "sin'"
     saves_inputs = True
 
@@ -64,6 +69,7 @@ class Sin(Op):
 
 
 class Cos(Op):
+    __slots__ = ()
     derivative = "cos'"
     saves_inputs = True
 
@@ -75,6 +81,7 @@ class Cos(Op):
 
 
 class Tanh(Op):
+    __slots__ = ()
     derivative = "tanh'"
     saves_output = True
 
@@ -99,6 +106,7 @@ def sigmoid_array(x):
 
 
 class Sigmoid(Op):
+    __slots__ = ()
     derivative = "σ'"
     saves_output = True
 
@@ -110,6 +118,7 @@ class Sigmoid(Op):
 
 
 class ReLU(Op):
+    __slots__ = ()
     derivative = "relu'"
     saves_output = True
 
@@ -144,6 +153,7 @@ class Clip(Op):
 class _Select(Op):
     """maximum / minimum: the gradient goes to the selected operand; at ties it is split in
     half between them, as PyTorch does."""
+    __slots__ = ()
     saves_inputs = True
 
     def backward(self, gy, a, b):
@@ -155,6 +165,7 @@ class _Select(Op):
 
 
 class Maximum(_Select):
+    __slots__ = ()
     def forward(self, a, b):
         return array_module(a).maximum(a, b)
 
@@ -164,6 +175,7 @@ class Maximum(_Select):
 
 
 class Minimum(_Select):
+    __slots__ = ()
     def forward(self, a, b):
         return array_module(a).minimum(a, b)
 

@@ -44,6 +44,7 @@ class _Reduction(Op):
 
 
 class Sum(_Reduction):
+    __slots__ = ()
     def forward(self, x):
         self._remember(x)
         return x.sum(axis=self.axes, keepdims=self.keepdims)
@@ -53,6 +54,7 @@ class Sum(_Reduction):
 
 
 class Mean(_Reduction):
+    __slots__ = ()
     def forward(self, x):
         self._remember(x)
         return x.mean(axis=self.axes, keepdims=self.keepdims)
@@ -67,6 +69,7 @@ class Mean(_Reduction):
 class _Extreme(_Reduction):
     """max / min: the gradient is shared evenly by the elements that attain the extreme (like
     PyTorch's amax/amin)."""
+    __slots__ = ()
     saves_inputs = True
     saves_output = True
 
@@ -78,12 +81,14 @@ class _Extreme(_Reduction):
 
 
 class Max(_Extreme):
+    __slots__ = ()
     def forward(self, x):
         self._remember(x)
         return x.max(axis=self.axes, keepdims=self.keepdims)
 
 
 class Min(_Extreme):
+    __slots__ = ()
     def forward(self, x):
         self._remember(x)
         return x.min(axis=self.axes, keepdims=self.keepdims)
@@ -91,6 +96,7 @@ class Min(_Extreme):
 
 class LogSumExp(_Reduction):
     """log(sum(exp(x))) computed around the maximum, so it is finite for inputs of +-1000."""
+    __slots__ = ()
     saves_inputs = True
     saves_output = True
 
