@@ -36,20 +36,28 @@ class _Switch:
         return wrapper
 
 
-class no_grad(_Switch):
+class _GradSwitch(_Switch):
+    """`with no_grad():`, `@no_grad()` and, as in PyTorch, `@no_grad` without parentheses."""
+    field = "grad_enabled"
+    enabled = True
+
+    def __new__(cls, fn=None):
+        switch = super().__new__(cls)
+        switch.value = cls.enabled
+        return switch(fn) if callable(fn) else switch
+
+    def __init__(self, fn=None):
+        pass
+
+
+class no_grad(_GradSwitch):
     """Operations inside record no graph: outputs do not require grad."""
-    field = "grad_enabled"
-
-    def __init__(self):
-        super().__init__(False)
+    enabled = False
 
 
-class enable_grad(_Switch):
+class enable_grad(_GradSwitch):
     """Turns recording back on (inside a `no_grad` block, say)."""
-    field = "grad_enabled"
-
-    def __init__(self):
-        super().__init__(True)
+    enabled = True
 
 
 class detect_anomaly(_Switch):

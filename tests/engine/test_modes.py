@@ -100,3 +100,12 @@ def test_without_anomaly_mode_nan_passes_silently():
     x = ag.tensor(np.array([0.0, 1.0]), requires_grad=True)
     x.sqrt().sum().backward()
     assert np.isinf(np.asarray(x.grad.cpu().data)[0])
+
+
+def test_no_grad_decorator_without_parentheses():
+    @ag.no_grad
+    def f(t):
+        return t * 2.0
+
+    assert not f(f64(2)).requires_grad
+    assert f.__name__ == "f"
