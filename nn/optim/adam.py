@@ -3,7 +3,7 @@ import math
 
 from autograd.backend import array_module
 
-from .optimizer import Optimizer, state_tensor, with_weight_decay
+from .optimizer import Optimizer, state_tensor, apply_weight_decay
 
 
 class Adam(Optimizer):
@@ -34,12 +34,7 @@ class Adam(Optimizer):
         step = state["step"]
         lr, eps = float(group["lr"]), float(group["eps"])
         beta1, beta2 = (float(beta) for beta in group["betas"])
-        weight_decay = float(group["weight_decay"])
-        if group["decoupled_weight_decay"]:
-            if weight_decay != 0:
-                param *= 1 - lr * weight_decay
-        else:
-            grad = with_weight_decay(grad, param, weight_decay)
+        grad = apply_weight_decay(grad, param, group)
         exp_avg, exp_avg_sq = state["exp_avg"].data, state["exp_avg_sq"].data
         exp_avg += (1 - beta1) * (grad - exp_avg)
         exp_avg_sq *= beta2

@@ -3,7 +3,7 @@ import numpy as np
 
 from autograd.backend import array_module
 
-from .optimizer import Optimizer, state_tensor, with_weight_decay
+from .optimizer import Optimizer, state_tensor, apply_weight_decay
 
 
 class NAdam(Optimizer):
@@ -34,12 +34,8 @@ class NAdam(Optimizer):
         step = state["step"]
         lr, eps = float(group["lr"]), float(group["eps"])
         beta1, beta2 = (float(beta) for beta in group["betas"])
-        weight_decay, momentum_decay = float(group["weight_decay"]), float(group["momentum_decay"])
-        if group["decoupled_weight_decay"]:
-            if weight_decay != 0:
-                param *= 1 - lr * weight_decay
-        else:
-            grad = with_weight_decay(grad, param, weight_decay)
+        momentum_decay = float(group["momentum_decay"])
+        grad = apply_weight_decay(grad, param, group)
         mu = beta1 * (1 - 0.5 * 0.96 ** (step * momentum_decay))
         mu_next = beta1 * (1 - 0.5 * 0.96 ** ((step + 1) * momentum_decay))
         # PyTorch keeps this running product in a float32 scalar whatever the parameter's

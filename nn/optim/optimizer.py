@@ -76,6 +76,18 @@ def with_weight_decay(grad, param, weight_decay):
     return grad + weight_decay * param if weight_decay != 0 else grad
 
 
+def apply_weight_decay(grad, param, group):
+    """Weight decay of the Adam family: decoupled (AdamW's rule, shrinking the parameter by
+    lr * weight_decay in place) or, by default, added to the gradient as an L2 penalty.
+    Returns the gradient to use."""
+    weight_decay = float(group["weight_decay"])
+    if group["decoupled_weight_decay"]:
+        if weight_decay != 0:
+            param *= 1 - float(group["lr"]) * weight_decay
+        return grad
+    return with_weight_decay(grad, param, weight_decay)
+
+
 class Optimizer:
     """Updates parameters from their `.grad`.
 

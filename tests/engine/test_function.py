@@ -3,16 +3,7 @@ import numpy as np
 import pytest
 
 import autograd as ag
-from tests.helpers import host, f64
-
-
-class Square(ag.Function):
-    def forward(self, x):
-        return x * x
-
-    def backward(self, gy):
-        x, = self.inputs
-        return 2 * x * gy
+from tests.helpers import host, f64, Square
 
 
 class SplitSigns(ag.Function):

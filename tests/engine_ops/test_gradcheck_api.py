@@ -7,18 +7,9 @@ import numpy as np
 import pytest
 
 import autograd as ag
-from tests.helpers import host
+from tests.helpers import host, Square
 
 from .support import leaf
-
-
-class Square(ag.Function):
-    def forward(self, x):
-        return x * x
-
-    def backward(self, gy):
-        x, = self.inputs
-        return 2 * x * gy
 
 
 class ScaledSquare(ag.Function):
