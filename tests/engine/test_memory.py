@@ -5,7 +5,6 @@ import weakref
 import numpy as np
 import pytest
 
-import autograd as ag
 from autograd.function import FREED
 from tests.helpers import f64, host
 

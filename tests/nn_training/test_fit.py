@@ -2,7 +2,6 @@
 import numpy as np
 import pytest
 
-import autograd as ag
 import nn
 from tests.helpers import host
 
