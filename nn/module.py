@@ -10,7 +10,7 @@ Each call also remembers which graph nodes it created: nodes are numbered in cre
 exactly the nodes made inside, nested calls giving nested ranges. That costs two counter ticks
 per module call and nothing per operation; the graph visualiser uses it to group by layer.
 """
-from collections import namedtuple
+from collections import deque, namedtuple
 
 import numpy as np
 
@@ -32,8 +32,12 @@ class Module:
     BatchNorm behave differently in the two modes.
 
     `_last_call` is `(start, end)`: graph nodes whose sequence number lies strictly between
-    the two were created by the latest call (see `owns_node`); None before the first call.
+    the two were created by the latest call; None before the first call. `_recent_calls`
+    keeps the last few such ranges, so that a graph can still be grouped by module after the
+    model has been called again (an evaluation pass, say) before it is drawn.
     """
+
+    RECENT_CALLS = 16
 
     def __init__(self):
         state = self.__dict__
@@ -44,6 +48,7 @@ class Module:
         state["_forward_pre_hooks"] = []
         state["_forward_hooks"] = []
         state["_last_call"] = None
+        state["_recent_calls"] = deque(maxlen=self.RECENT_CALLS)
 
     def forward(self, *args, **kwargs):
         raise NotImplementedError(f"{type(self).__name__} must define forward(self, ...)")
@@ -55,7 +60,9 @@ class Module:
                 args = result if isinstance(result, tuple) else (result,)
         start = _function._next_seq()
         output = self.forward(*args, **kwargs)
-        self.__dict__["_last_call"] = (start, _function._next_seq())
+        call = (start, _function._next_seq())
+        self.__dict__["_last_call"] = call
+        self._recent_calls.append(call)
         for hook in tuple(self._forward_hooks):
             result = hook(self, args, output)
             if result is not None:
@@ -64,14 +71,11 @@ class Module:
 
     def owns_node(self, node):
         """Whether graph node `node` (or the node that made tensor `node`) was created during
-        this module's latest call, its submodules' work included."""
+        one of this module's recent calls, its submodules' work included."""
         if isinstance(node, Tensor):
             node = node.grad_fn
         seq = getattr(node, "_seq", None)
-        if seq is None or self._last_call is None:
-            return False
-        start, end = self._last_call
-        return start < seq < end
+        return seq is not None and any(start < seq < end for start, end in self._recent_calls)
 
     # --- hooks ------------------------------------------------------------------------
     def register_forward_hook(self, hook):

@@ -89,14 +89,16 @@ def _param_names(params):
 
 
 def _module_ranges(params):
-    """[(start, end, dotted name, label)] of the modules of `params` (a module) that ran."""
+    """[(start, end, dotted name, label)]: the recent calls of the modules of `params` (a
+    module), whose sequence-number ranges say which nodes each call made."""
     if not hasattr(params, "named_modules"):
         return []
     ranges = []
     for name, module in params.named_modules():
-        call = getattr(module, "_last_call", None)
-        if name and call is not None:
-            ranges.append((call[0], call[1], name, module_label(name, module)))
+        if name:
+            label = module_label(name, module)
+            ranges += [(start, end, name, label)
+                       for start, end in getattr(module, "_recent_calls", ())]
     return ranges
 
 
@@ -146,8 +148,12 @@ def walk(output):
 
 def read_graph(output, params=None):
     names = _param_names(params)
-    ranges = _module_ranges(params)
     nodes, leaves = walk(output)
+    if nodes:   # only the module calls that overlap this graph
+        first, last = nodes[-1]._seq, nodes[0]._seq
+        ranges = [r for r in _module_ranges(params) if r[1] > first and r[0] < last]
+    else:
+        ranges = []
     ident = {}
     for k, node in enumerate(nodes):
         ident[id(node)] = f"op{k}"

@@ -87,3 +87,18 @@ def test_collapsed_fifty_layers_stays_small():
     nodes = [line for line in collapsed.splitlines()
              if line.startswith("\tmodule_") and "->" not in line]
     assert len(nodes) == 50
+
+
+def test_clusters_survive_a_later_call_of_the_model():
+    nn.manual_seed(0)
+    model = nn.Sequential(nn.Linear(4, 4), nn.Tanh(), nn.Linear(4, 1))
+    out = model(ag.randn(3, 4))
+    loss = (out ** 2).mean()
+    loss.backward()
+    before = ag.viz.to_dot(loss, params=model)
+    with ag.no_grad():
+        model(ag.randn(2, 4))            # an evaluation pass before drawing
+    assert ag.viz.to_dot(loss, params=model) == before
+    assert 'label="0: Linear(4→4)"' in before and 'label="1: Tanh"' in before
+    assert model.owns_node(out) and model[2].owns_node(out)
+    assert not model.owns_node(loss) and not model[1].owns_node(out)
