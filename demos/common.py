@@ -1,6 +1,7 @@
 """What every demo shares: its command line (--out, --quick), its output folder, saving
 figures, and a small MLP builder."""
 import argparse
+import shutil
 from pathlib import Path
 
 import matplotlib
@@ -35,7 +36,14 @@ def save_figure(fig, out_dir, name):
 
 
 def save_graph(graph, out_dir, name):
-    """Writes a backward graph as `name`.svg and `name`.png; returns the two paths."""
+    """Writes a backward graph as `name`.svg and `name`.png and returns the paths. Without
+    Graphviz's `dot` it writes the DOT text (`name`.dot) instead and says how to render."""
+    if shutil.which("dot") is None:
+        path = Path(out_dir) / f"{name}.dot"
+        path.write_text(graph.source)
+        print(f"Graphviz's `dot` was not found: wrote {path} instead of SVG/PNG (install "
+              "Graphviz, e.g. `apt-get install graphviz`, to get the pictures)")
+        return [path]
     paths = []
     for fmt in ("svg", "png"):
         path = Path(out_dir) / f"{name}.{fmt}"
