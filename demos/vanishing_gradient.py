@@ -141,18 +141,13 @@ def plot_gradient_norms(profiles, out_dir):
 
 def train_on_digits(configs, epochs, hidden_layers, seed=0):
     """Training loss per epoch of each configuration, as a deep classifier of digits."""
-    x, y = nn.datasets.digits()
-    x_train, x_test, y_train, y_test = nn.datasets.train_test_split(x, y, test_size=0.2,
-                                                                    seed=seed)
+    digits = common.digits_split()
     curves = {}
     for name, config in configs.items():
         nn.manual_seed(seed)
         model = deep_network(**config, layers=hidden_layers, inputs=64, outputs=10)
         optimizer = nn.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
-        history = nn.fit(model, x_train, y_train, optimizer=optimizer, batch_size=32,
-                         epochs=epochs, validation_data=(x_test, y_test), progress=False,
-                         seed=seed)
-        curves[name] = history.history
+        curves[name] = common.fit_digits(model, optimizer, digits, epochs).history
     return curves
 
 
