@@ -20,6 +20,18 @@ def to_torch_layer(torch, ours, theirs):
     return theirs
 
 
+def squared_sum_backward(torch, ours, theirs, values):
+    """Runs both layers on `values` and backpropagates sum(y^2) through each; returns
+    (x, y, tx, ty): our input and output, then PyTorch's."""
+    x = ag.tensor(values, requires_grad=True)
+    y = ours(x)
+    (y * y).sum().backward()
+    tx = torch.tensor(values, requires_grad=True)
+    ty = theirs(tx)
+    (ty * ty).sum().backward()
+    return x, y, tx, ty
+
+
 # --- Linear -------------------------------------------------------------------------------
 def test_linear_shapes_and_parameter_names():
     layer = nn.Linear(4, 3)
@@ -92,12 +104,7 @@ def test_linear_matches_pytorch():
     ours = nn.Linear(5, 3)
     theirs = to_torch_layer(torch, ours, torch.nn.Linear(5, 3))
     values = np.random.default_rng(0).standard_normal((4, 5)).astype(np.float32)
-    x = ag.tensor(values, requires_grad=True)
-    y = ours(x)
-    (y * y).sum().backward()
-    tx = torch.tensor(values, requires_grad=True)
-    ty = theirs(tx)
-    (ty * ty).sum().backward()
+    x, y, tx, ty = squared_sum_backward(torch, ours, theirs, values)
     np.testing.assert_allclose(host(y), ty.detach().numpy(), rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(host(x.grad), tx.grad.numpy(), rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(host(ours.weight.grad), theirs.weight.grad.numpy(), rtol=1e-5,
@@ -200,12 +207,7 @@ def test_batchnorm_matches_pytorch_over_several_steps(cls, shape, momentum):
     ours.bias.data[...] = ag.tensor([0.0, -1.0, 1.0]).data
     for _ in range(3):
         values = rng.normal(2.0, 3.0, shape).astype(np.float32)
-        x = ag.tensor(values, requires_grad=True)
-        y = ours(x)
-        (y * y).sum().backward()
-        tx = torch.tensor(values, requires_grad=True)
-        ty = theirs(tx)
-        (ty * ty).sum().backward()
+        x, y, tx, ty = squared_sum_backward(torch, ours, theirs, values)
         np.testing.assert_allclose(host(y), ty.detach().numpy(), rtol=1e-4, atol=1e-5)
         np.testing.assert_allclose(host(x.grad), tx.grad.numpy(), rtol=1e-3, atol=1e-4)
     for name in ("weight", "bias"):
