@@ -266,8 +266,7 @@ def run(out_dir, quick=False):
 
 
 def main(argv=None):
-    args = common.parse_args("activations", __doc__.splitlines()[0], argv)
-    common.report_results("activations: key numbers", run(args.out, quick=args.quick))
+    common.run_demo("activations", run, __doc__, argv)
 
 
 if __name__ == "__main__":

@@ -285,8 +285,7 @@ def run(out_dir, quick=False):
 
 
 def main(argv=None):
-    args = common.parse_args("backprop_by_hand", __doc__.splitlines()[0], argv)
-    common.report_results("backprop by hand: key numbers", run(args.out, quick=args.quick))
+    common.run_demo("backprop_by_hand", run, __doc__, argv)
 
 
 if __name__ == "__main__":

@@ -167,8 +167,7 @@ def run(out_dir, quick=False):
 
 
 def main(argv=None):
-    args = common.parse_args("batch_norm", __doc__.splitlines()[0], argv)
-    common.report_results("batch_norm: key numbers", run(args.out, quick=args.quick))
+    common.run_demo("batch_norm", run, __doc__, argv)
 
 
 if __name__ == "__main__":

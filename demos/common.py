@@ -84,6 +84,13 @@ def _number_text(value):
     return str(value)
 
 
+def run_demo(name, run, doc, argv=None):
+    """The command line of demo `name`: parses --out/--quick, runs it, prints its key numbers
+    and the figures it wrote. `doc` is the demo's docstring (its first line describes it)."""
+    args = parse_args(name, doc.splitlines()[0], argv)
+    report_results(f"{name.replace('_', ' ')}: key numbers", run(args.out, quick=args.quick))
+
+
 def report_results(title, results):
     """Prints what a demo's `run` returned: its key numbers, then the files under
     "figures"."""

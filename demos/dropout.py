@@ -171,8 +171,7 @@ def run(out_dir, quick=False):
 
 
 def main(argv=None):
-    args = common.parse_args("dropout", __doc__.splitlines()[0], argv)
-    common.report_results("dropout: key numbers", run(args.out, quick=args.quick))
+    common.run_demo("dropout", run, __doc__, argv)
 
 
 if __name__ == "__main__":

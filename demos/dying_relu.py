@@ -208,8 +208,7 @@ def run(out_dir, quick=False):
 
 
 def main(argv=None):
-    args = common.parse_args("dying_relu", __doc__.splitlines()[0], argv)
-    common.report_results("dying_relu: key numbers", run(args.out, quick=args.quick))
+    common.run_demo("dying_relu", run, __doc__, argv)
 
 
 if __name__ == "__main__":

@@ -195,8 +195,7 @@ def run(out_dir, quick=False):
 
 
 def main(argv=None):
-    args = common.parse_args("initialization", __doc__.splitlines()[0], argv)
-    common.report_results("initialization: key numbers", run(args.out, quick=args.quick))
+    common.run_demo("initialization", run, __doc__, argv)
 
 
 if __name__ == "__main__":

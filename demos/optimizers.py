@@ -149,8 +149,7 @@ def run(out_dir, quick=False):
 
 
 def main(argv=None):
-    args = common.parse_args("optimizers", __doc__.splitlines()[0], argv)
-    common.report_results("optimizers: key numbers", run(args.out, quick=args.quick))
+    common.run_demo("optimizers", run, __doc__, argv)
 
 
 if __name__ == "__main__":

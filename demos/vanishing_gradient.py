@@ -208,8 +208,7 @@ def run(out_dir, quick=False):
 
 
 def main(argv=None):
-    args = common.parse_args("vanishing_gradient", __doc__.splitlines()[0], argv)
-    common.report_results("vanishing gradient: key numbers", run(args.out, quick=args.quick))
+    common.run_demo("vanishing_gradient", run, __doc__, argv)
 
 
 if __name__ == "__main__":

@@ -113,8 +113,7 @@ def run(out_dir, quick=False):
 
 
 def main(argv=None):
-    args = common.parse_args("xor", __doc__.splitlines()[0], argv)
-    common.report_results("XOR: key numbers", run(args.out, quick=args.quick))
+    common.run_demo("xor", run, __doc__, argv)
 
 
 if __name__ == "__main__":
