@@ -6,6 +6,14 @@ from autograd.backend import array_module
 from .optimizer import Optimizer, state_tensor, apply_weight_decay
 
 
+def adam_step(state, group):
+    """Counts the step and reads the hyperparameters the Adam family shares:
+    (step, lr, eps, beta1, beta2)."""
+    state["step"] += 1
+    beta1, beta2 = (float(beta) for beta in group["betas"])
+    return state["step"], float(group["lr"]), float(group["eps"]), beta1, beta2
+
+
 class Adam(Optimizer):
     """PyTorch's Adam: at step t, with g = grad + weight_decay * p (or, with
     decoupled_weight_decay, p <- p * (1 - lr * weight_decay) first and g = grad),
@@ -30,10 +38,7 @@ class Adam(Optimizer):
 
     def _update(self, param, grad, state, group):
         xp = array_module(param)
-        state["step"] += 1
-        step = state["step"]
-        lr, eps = float(group["lr"]), float(group["eps"])
-        beta1, beta2 = (float(beta) for beta in group["betas"])
+        step, lr, eps, beta1, beta2 = adam_step(state, group)
         grad = apply_weight_decay(grad, param, group)
         exp_avg, exp_avg_sq = state["exp_avg"].data, state["exp_avg_sq"].data
         exp_avg += (1 - beta1) * (grad - exp_avg)

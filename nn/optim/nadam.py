@@ -3,6 +3,7 @@ import numpy as np
 
 from autograd.backend import array_module
 
+from .adam import adam_step
 from .optimizer import Optimizer, state_tensor, apply_weight_decay
 
 
@@ -30,10 +31,7 @@ class NAdam(Optimizer):
 
     def _update(self, param, grad, state, group):
         xp = array_module(param)
-        state["step"] += 1
-        step = state["step"]
-        lr, eps = float(group["lr"]), float(group["eps"])
-        beta1, beta2 = (float(beta) for beta in group["betas"])
+        step, lr, eps, beta1, beta2 = adam_step(state, group)
         momentum_decay = float(group["momentum_decay"])
         grad = apply_weight_decay(grad, param, group)
         mu = beta1 * (1 - 0.5 * 0.96 ** (step * momentum_decay))
