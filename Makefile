@@ -40,6 +40,7 @@ bench: setup
 	$(BIN)/python -m benchmarks.engine_overhead
 	$(BIN)/python -m benchmarks.training_step
 	$(BIN)/python -m benchmarks.viz_render
+	$(BIN)/python -m benchmarks.memory
 
 docs: setup
 	$(BIN)/python -m demos.render_docs

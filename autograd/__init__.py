@@ -8,89 +8,31 @@ from .function import Function
 from .modes import no_grad, enable_grad, is_grad_enabled, detect_anomaly, is_anomaly_enabled
 from .engine import grad
 from .creation import (tensor, from_numpy, zeros, ones, full, randn, rand, arange, zeros_like,
-                       ones_like, manual_seed)
-from .ops.arithmetic import add, sub, mul, div, neg, pow, matmul
-from .ops.elementwise import (exp, log, sqrt, abs, sin, cos, tanh, sigmoid, relu, clip,
-                              maximum, minimum, where)
-from .ops.reduce import sum, mean, var, max, min, logsumexp, sum_to
-from .ops.shape import (reshape, transpose, flatten, expand_dims, squeeze, broadcast_to,
-                        concatenate, stack)
-from .ops.softmax import softmax, log_softmax
+                       ones_like, manual_seed, default_generator)
 from .gradcheck import gradcheck, gradgradcheck, GradcheckError
+from . import graph, ops, extras
+from .ops import PUBLIC_FAMILIES as _FAMILIES
 
 __version__ = "0.1.0"
 
+# The differentiable functions (ag.exp, ag.sum, ag.reshape, ...) come from the op families,
+# each of which lists its public functions in its `__all__`.
+for _family in _FAMILIES:
+    globals().update({_name: getattr(_family, _name) for _name in _family.__all__})
+
 
 def __getattr__(name):
-    if name == "viz":  # imported on first use: it needs the graphviz package
+    if name == "viz":  # imported on first use, so that importing autograd stays light
         import importlib
         return importlib.import_module(".viz", __name__)
     raise AttributeError(f"module 'autograd' has no attribute {name!r}")
 
+
 __all__ = [
-    "cuda",
-    "set_default_device",
-    "get_default_device",
-    "set_default_dtype",
-    "get_default_dtype",
-    "Tensor",
-    "Function",
-    "no_grad",
-    "enable_grad",
-    "is_grad_enabled",
-    "detect_anomaly",
-    "is_anomaly_enabled",
-    "grad",
-    "tensor",
-    "from_numpy",
-    "zeros",
-    "ones",
-    "full",
-    "randn",
-    "rand",
-    "arange",
-    "zeros_like",
-    "ones_like",
-    "manual_seed",
-    "add",
-    "sub",
-    "mul",
-    "div",
-    "neg",
-    "pow",
-    "matmul",
-    "exp",
-    "log",
-    "sqrt",
-    "abs",
-    "sin",
-    "cos",
-    "tanh",
-    "sigmoid",
-    "relu",
-    "clip",
-    "maximum",
-    "minimum",
-    "where",
-    "sum",
-    "mean",
-    "var",
-    "max",
-    "min",
-    "logsumexp",
-    "sum_to",
-    "reshape",
-    "transpose",
-    "flatten",
-    "expand_dims",
-    "squeeze",
-    "broadcast_to",
-    "concatenate",
-    "stack",
-    "softmax",
-    "log_softmax",
-    "gradcheck",
-    "gradgradcheck",
-    "GradcheckError",
+    "cuda", "set_default_device", "get_default_device", "set_default_dtype",
+    "get_default_dtype", "Tensor", "Function", "no_grad", "enable_grad", "is_grad_enabled",
+    "detect_anomaly", "is_anomaly_enabled", "grad", "tensor", "from_numpy", "zeros", "ones",
+    "full", "randn", "rand", "arange", "zeros_like", "ones_like", "manual_seed",
+    "default_generator", "gradcheck", "gradgradcheck", "GradcheckError", "graph", "ops", "extras",
     "viz",
-]
+] + [_name for _family in _FAMILIES for _name in _family.__all__]

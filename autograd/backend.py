@@ -89,6 +89,21 @@ def to_device(a, device):
         return xp.asarray(a)
 
 
+def to_host(a, dtype=None):
+    """A numpy array with the values of `a` (a device array, numpy array, Tensor data or
+    number), in `dtype` if given; a copy whenever `a` lives on a device."""
+    if not isinstance(a, (np.ndarray, np.generic)) and device_of(a) != "cpu":
+        a = require_gpu_module().asnumpy(a)
+    return np.asarray(a, dtype=dtype)
+
+
+def as_array(value):
+    """Arrays (numpy or device) stay as they are; lists and numbers become numpy arrays."""
+    if isinstance(value, np.ndarray) or device_of(value) != "cpu":
+        return value
+    return np.asarray(value)
+
+
 def set_default_device(device):
     """Where creation functions (and new parameters) put tensors when no device is given."""
     device = normalize_device(device)

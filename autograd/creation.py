@@ -1,9 +1,12 @@
 """Functions that make tensors. Random ones draw from one seedable generator on the host, so
 a seed gives the same numbers on every device."""
+import numbers
+
 import numpy as np
 
 from . import backend
-from .dtypes import get_default_dtype
+from .dtypes import get_default_dtype, resolve_dtype
+from .ops.shape import shape_argument
 from .tensor import Tensor
 
 _rng = {"generator": np.random.default_rng()}
@@ -11,11 +14,13 @@ _rng = {"generator": np.random.default_rng()}
 
 def manual_seed(seed):
     """Seeds every random draw of the project (randn, rand, initialisers, dropout, shuffling)."""
-    _rng["generator"] = np.random.default_rng(seed)
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+        raise TypeError(f"manual_seed: the seed must be a non-negative integer, got {seed!r}")
+    _rng["generator"] = np.random.default_rng(int(seed))
 
 
-def generator():
-    """The shared numpy Generator behind every random draw."""
+def default_generator():
+    """The shared numpy Generator behind every random draw (`manual_seed` replaces it)."""
     return _rng["generator"]
 
 
@@ -32,14 +37,21 @@ def from_numpy(array):
     return Tensor._from_node(array, None)
 
 
-def _shape(shape):
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        return tuple(shape[0])
-    return tuple(shape)
+def checked_shape(name, shape):
+    """`shape` (given as f(2, 3) or f((2, 3))) as a tuple of non-negative ints, or an error
+    naming the creation function."""
+    shape = shape_argument(shape)
+    for n in shape:
+        if isinstance(n, bool) or not isinstance(n, numbers.Integral):
+            raise TypeError(f"{name}: sizes must be integers, got {shape!r} (a "
+                            f"{type(n).__name__} {n!r}); e.g. {name}(2, 3)")
+        if n < 0:
+            raise ValueError(f"{name}: sizes must be >= 0, got {shape!r}")
+    return tuple(int(n) for n in shape)
 
 
 def _make(array, dtype, requires_grad, device, name):
-    dtype = get_default_dtype() if dtype is None else np.dtype(dtype)
+    dtype = get_default_dtype() if dtype is None else resolve_dtype(dtype, "creation")
     t = Tensor._from_node(backend.to_device(array.astype(dtype, copy=False),
                                             backend.normalize_device(device)), None)
     t.name = name
@@ -47,29 +59,38 @@ def _make(array, dtype, requires_grad, device, name):
 
 
 def zeros(*shape, dtype=None, requires_grad=False, device=None, name=None):
-    return _make(np.zeros(_shape(shape)), dtype, requires_grad, device, name)
+    return _make(np.zeros(checked_shape("zeros", shape)), dtype, requires_grad, device, name)
 
 
 def ones(*shape, dtype=None, requires_grad=False, device=None, name=None):
-    return _make(np.ones(_shape(shape)), dtype, requires_grad, device, name)
+    return _make(np.ones(checked_shape("ones", shape)), dtype, requires_grad, device, name)
 
 
 def full(shape, value, dtype=None, requires_grad=False, device=None, name=None):
-    return _make(np.full(_shape((shape,)), value), dtype, requires_grad, device, name)
+    return _make(np.full(checked_shape("full", (shape,)), value), dtype, requires_grad,
+                 device, name)
 
 
 def randn(*shape, dtype=None, requires_grad=False, device=None, name=None):
     """Standard normal samples."""
-    return _make(generator().standard_normal(_shape(shape)), dtype, requires_grad, device, name)
+    return _make(default_generator().standard_normal(checked_shape("randn", shape)), dtype,
+                 requires_grad, device, name)
 
 
 def rand(*shape, dtype=None, requires_grad=False, device=None, name=None):
     """Uniform samples in [0, 1)."""
-    return _make(generator().random(_shape(shape)), dtype, requires_grad, device, name)
+    return _make(default_generator().random(checked_shape("rand", shape)), dtype,
+                 requires_grad, device, name)
 
 
 def arange(start, stop=None, step=1, dtype=None, requires_grad=False, device=None):
     """numpy's arange; integer arguments give an integer tensor, as in PyTorch."""
+    for label, value in (("start", start), ("stop", stop), ("step", step)):
+        if value is not None and (isinstance(value, bool)
+                                  or not isinstance(value, numbers.Real)):
+            raise TypeError(f"arange: {label} must be a number, got {value!r}")
+    if step == 0:
+        raise ValueError("arange: step must not be zero")
     values = np.arange(start, stop, step) if stop is not None else np.arange(start)
     if dtype is None and values.dtype.kind == "f":
         dtype = get_default_dtype()

@@ -1,11 +1,14 @@
-"""The default floating dtype: what python floats and lists become."""
+"""Data types: the default floating dtype (what python floats and lists become), and which
+dtypes a tensor may have at all."""
 import numpy as np
 
 _default = {"dtype": np.dtype(np.float32)}
 
+_KINDS = "biuf"   # booleans, integers and floats; no strings, objects or complex numbers
+
 
 def set_default_dtype(dtype):
-    dtype = np.dtype(dtype)
+    dtype = resolve_dtype(dtype, "set_default_dtype")
     if dtype.kind != "f":
         raise TypeError(f"the default dtype must be a floating dtype, got {dtype}")
     _default["dtype"] = dtype
@@ -13,3 +16,20 @@ def set_default_dtype(dtype):
 
 def get_default_dtype():
     return _default["dtype"]
+
+
+def resolve_dtype(dtype, name):
+    """`dtype` as a numpy dtype that tensors may have, or a TypeError naming `name`."""
+    try:
+        resolved = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"{name}: {dtype!r} is not a dtype; use e.g. np.float32, np.float64 "
+                        "or np.int64") from None
+    check_kind(resolved, name)
+    return resolved
+
+
+def check_kind(dtype, name):
+    if dtype.kind not in _KINDS:
+        raise TypeError(f"{name}: tensors hold booleans, integers or real floats, not dtype "
+                        f"{dtype}; convert the data to numbers first")

@@ -7,17 +7,27 @@ depth is limited by memory, not by Python's recursion limit.
 
 Without `create_graph`, gradients are plain arrays and each Op's backward formula runs on
 arrays; with it, they are Tensors and the same formulas record a new, differentiable graph.
+
+Each pass leaves what it computed at every node in this thread's `graph.last_backward()`
+record (replacing the previous pass's), which is what pictures of the graph draw.
 """
 import gc
 import heapq
+import threading
 
-from . import anomaly
+from . import anomaly, versions
+from .graph import BackwardRecord
 from .hooks import node_hooks
 from .modes import state, enable_grad, no_grad
 from .function import FREED
 from .tensor import Tensor
 from .ops.reduce import sum_to, sum_to_array
 from .ops.elementwise import astype
+from .backend import array_module
+
+
+def as_tuple(x):
+    return tuple(x) if isinstance(x, (tuple, list)) else (x,)
 
 
 def backward(outputs, grad_outputs=None, retain_graph=False, create_graph=False):
@@ -29,20 +39,19 @@ def backward(outputs, grad_outputs=None, retain_graph=False, create_graph=False)
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
          allow_unused=False):
     """The gradients of `outputs` with respect to `inputs`, returned rather than accumulated
-    into `.grad`. With `create_graph=True` they are differentiable (higher-order gradients)."""
-    outputs = _as_tuple(outputs)
-    inputs = _as_tuple(inputs)
+    into `.grad`. With `create_graph=True` they are differentiable (higher-order gradients).
+    The pass stops at `inputs`: nodes that lead to none of them are not run."""
+    outputs = as_tuple(outputs)
+    inputs = as_tuple(inputs)
     for k, x in enumerate(inputs):
         if not isinstance(x, Tensor) or not x.requires_grad:
             raise RuntimeError(f"grad(): input {k} does not require grad, so it cannot have "
                                "a gradient; create it with requires_grad=True")
     if retain_graph is None:
         retain_graph = create_graph
-    grad_outputs = None if grad_outputs is None else _as_tuple(grad_outputs)
+    grad_outputs = None if grad_outputs is None else as_tuple(grad_outputs)
     roots = _roots(outputs, grad_outputs, create_graph, "grad")
-    capture = {}
-    for x in inputs:
-        capture[_key(x)] = None
+    capture = {_key(x): None for x in inputs}
     _run(roots, retain_graph, create_graph, capture)
     results = []
     for k, x in enumerate(inputs):
@@ -57,17 +66,13 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     return tuple(results)
 
 
-def _as_tuple(x):
-    return tuple(x) if isinstance(x, (tuple, list)) else (x,)
-
-
 def _key(t):
     """Where a tensor's gradient is found: the leaf itself, or (its node, output index)."""
     return t if t.grad_fn is None else (t.grad_fn, t._nr)
 
 
 def _roots(outputs, grad_outputs, create_graph, caller):
-    outputs = _as_tuple(outputs)
+    outputs = as_tuple(outputs)
     if grad_outputs is None:
         grad_outputs = (None,) * len(outputs)
     if len(grad_outputs) != len(outputs):
@@ -75,6 +80,8 @@ def _roots(outputs, grad_outputs, create_graph, caller):
                            f"{len(outputs)} outputs")
     roots = []
     for k, (y, g) in enumerate(zip(outputs, grad_outputs)):
+        if not isinstance(y, Tensor):
+            raise TypeError(f"{caller}(): output {k} is a {type(y).__name__}, not a Tensor")
         if not y.requires_grad:
             raise RuntimeError(f"{caller}(): output {k} does not require grad and has no "
                                "grad_fn: nothing it depends on requires grad (or it was "
@@ -84,15 +91,17 @@ def _roots(outputs, grad_outputs, create_graph, caller):
                 raise RuntimeError(f"{caller}(): grad can be implicitly created only for "
                                    f"scalar outputs, but output {k} has shape {y.shape}; "
                                    "pass the gradient of the output explicitly")
-            from .backend import array_module
             g = array_module(y.data).ones_like(y.data)
         else:
             if isinstance(g, Tensor):
+                if g.device != y.device:
+                    raise RuntimeError(f"{caller}(): the gradient for output {k} is on device "
+                                       f"{g.device}, the output on {y.device}; move it with "
+                                       f".to({y.device!r})")
                 g = g if create_graph else g.data
-            elif not create_graph:
-                g = Tensor(g, dtype=y.dtype, device=y.device).data
             else:
                 g = Tensor(g, dtype=y.dtype, device=y.device)
+                g = g if create_graph else g.data
             if tuple(g.shape) != tuple(y.shape):
                 raise RuntimeError(f"{caller}(): the gradient for output {k} has shape "
                                    f"{tuple(g.shape)}, the output has shape {y.shape}")
@@ -102,62 +111,104 @@ def _roots(outputs, grad_outputs, create_graph, caller):
     return roots
 
 
+class _CollectorPause:
+    """Pauses Python's cyclic garbage collector while any thread runs a backward pass, and
+    restores its state when the last one ends (a count under a lock, so that overlapping
+    passes in several threads cannot leave it off). The loop allocates many short-lived
+    objects but no reference cycles, so the collector would only re-scan the (possibly huge)
+    live graph again and again."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.depth = 0
+        self.was_enabled = False
+
+    def __enter__(self):
+        with self.lock:
+            if self.depth == 0:
+                self.was_enabled = gc.isenabled()
+                gc.disable()
+            self.depth += 1
+
+    def __exit__(self, *exc):
+        with self.lock:
+            self.depth -= 1
+            if self.depth == 0 and self.was_enabled:
+                gc.enable()
+
+
+_collector_pause = _CollectorPause()
+_accumulation_lock = threading.Lock()   # adding into a leaf's .grad is one step per leaf
+
+
 def _run(roots, retain_graph, create_graph, capture):
     """The loop shared by `backward` and `grad`. `capture` (for `grad`) maps leaves and
     (node, output index) pairs to the gradient arriving there; leaves' `.grad` stay
-    untouched then. The loop body runs once per node, so it is kept flat."""
+    untouched then."""
+    wanted = None if capture is None else _leading_to(capture, [y for y, _ in roots])
+    record = BackwardRecord()
+    state.record = record   # the previous pass's gradients go now, before new ones arrive
+    # the roots' gradients are routed like any node's: along an edge to the root itself
+    arrivals = [((y.grad_fn or y, y._nr, y.data.shape, y.data.dtype), g) for y, g in roots]
+    with _collector_pause, (enable_grad() if create_graph else no_grad()):
+        _process(arrivals, retain_graph, create_graph, capture, wanted, record.entries)
+
+
+def _leading_to(capture, outputs):
+    """The nodes whose backward must run for `grad()`: those with a path to a captured
+    tensor. A node older than every captured node cannot lead to one (edges point to older
+    nodes), unless a leaf is captured, so the search stops there."""
+    captured_nodes = {key[0] for key in capture if isinstance(key, tuple)}
+    has_leaf = any(isinstance(key, Tensor) for key in capture)
+    floor = -1 if has_leaf or not captured_nodes else min(n._seq for n in captured_nodes)
+    found, stack = {}, [y.grad_fn for y in outputs if y.grad_fn is not None]
+    while stack:
+        node = stack.pop()
+        if id(node) in found or node._seq < floor:
+            continue
+        found[id(node)] = node
+        stack.extend(e[0] for e in node._edges
+                     if e is not None and not isinstance(e[0], Tensor))
+    leads = set()
+    for node in sorted(found.values(), key=lambda n: n._seq):   # inputs' side first
+        for edge in node._edges:
+            if edge is None:
+                continue
+            target = edge[0]
+            if (target in capture if isinstance(target, Tensor) else
+                    id(target) in leads or (target, edge[1]) in capture):
+                leads.add(id(node))
+                break
+    return leads
+
+
+def _process(arrivals, retain_graph, create_graph, capture, wanted, record):
+    """Routes gradients along edges, pops nodes in reverse topological order and runs their
+    backward, then stores the leaves' gradients. `arrivals` are (edge, gradient) pairs: the
+    roots' first, then each node's inputs'."""
     pending = {}   # node -> gradient of its output (a list when it has several outputs)
     leaves = {}    # leaf tensor -> summed gradient, in order of first arrival
     heap = []
-    for y, g in roots:
-        if y.grad_fn is None:
-            leaves[y] = g if y not in leaves else leaves[y] + g
-        else:
-            _deliver_to_node(y.grad_fn, y._nr, g, pending, heap)
-    # The loop allocates many short-lived objects but no reference cycles, so the cyclic
-    # collector would only re-scan the (possibly huge) live graph again and again.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        with (enable_grad() if create_graph else no_grad()):
-            _process(heap, pending, leaves, retain_graph, create_graph, capture)
-    finally:
-        if collecting:
-            gc.enable()
-
-
-def _process(heap, pending, leaves, retain_graph, create_graph, capture):
-    """Pops nodes in reverse topological order, runs their backward and routes the results,
-    then stores the leaves' gradients."""
     check_anomaly = state.anomaly
+    latest_write = versions.latest_write()
     push, pop = heapq.heappush, heapq.heappop
-    while heap:
-        node = pop(heap)[1]
-        gys = pending.pop(node)
-        if node_hooks and id(node) in node_hooks:
-            gys = _run_node_hooks(node, gys, create_graph, capture is None)
-        if capture is not None:
-            _capture_outputs(node, gys, capture)
-        gxs = node._backward(gys, create_graph)
-        if gxs.__class__ is not tuple and gxs.__class__ is not list:
-            gxs = (gxs,)
-        if check_anomaly:
-            anomaly.check_backward(node, gxs)
-        node._grads = (gys, gxs) if not create_graph else _detached(gys, gxs)
-        if not retain_graph:
-            node._saved = FREED  # what backward needed is no longer needed
-            node._out = None
-        for edge, gx in zip(node._edges, gxs):
+    node = None
+    while True:
+        for edge, gx in arrivals:
             if edge is None or gx is None:
                 continue
             target, nr, shape, dtype = edge
             if gx.shape != shape:
-                gx = sum_to(gx, shape) if create_graph else sum_to_array(gx, shape)
+                gx = _summed_to(node, gx, shape, create_graph)
             if gx.dtype is not dtype and gx.dtype != dtype:
                 gx = astype(gx, dtype) if create_graph else gx.astype(dtype)
             if isinstance(target, Tensor):
-                old = leaves.get(target)
-                leaves[target] = gx if old is None else old + gx
+                if capture is None or target in capture:
+                    old = leaves.get(target)
+                    leaves[target] = gx if old is None else old + gx
+            elif wanted is not None and id(target) not in wanted and \
+                    (target, nr) not in capture:
+                continue
             elif target._n_out == 1:
                 old = pending.get(target)
                 if old is None:
@@ -166,44 +217,73 @@ def _process(heap, pending, leaves, retain_graph, create_graph, capture):
                 else:
                     pending[target] = old + gx
             else:
-                _deliver_to_node(target, nr, gx, pending, heap)
+                slots = pending.get(target)
+                if slots is None:
+                    slots = pending[target] = [None] * target._n_out
+                    push(heap, (-target._seq, target))
+                slots[nr] = gx if slots[nr] is None else slots[nr] + gx
+        if not heap:
+            break
+        node = pop(heap)[1]
+        gys = pending.pop(node)
+        if node_hooks and id(node) in node_hooks:
+            gys = _run_node_hooks(node, gys, create_graph, capture is None)
+        if capture is not None:
+            _capture_outputs(node, gys, capture)
+            if id(node) not in wanted:
+                arrivals = ()
+                continue
+        if node._seq < latest_write:
+            versions.check_saved(node, node._saved_arrays())
+        saved = node._saved_args(False) if node.derivative is not None else None
+        gxs = node._backward(gys, create_graph)
+        if gxs.__class__ is not tuple and gxs.__class__ is not list:
+            gxs = (gxs,)
+        if check_anomaly:
+            anomaly.check_backward(node, gxs)
+        record[id(node)] = ((node._seq, gys, gxs, saved) if not create_graph else
+                            (node._seq, *_detached(gys, gxs), saved))
+        if not retain_graph:
+            node._saved = FREED  # what backward needed is no longer needed
+            node._out = None
+        arrivals = zip(node._edges, gxs)
+    _store_leaves(leaves, create_graph, capture)
+
+
+def _summed_to(node, gx, shape, create_graph):
+    """A gradient in the broadcast shape summed back to its input's shape; a gradient that
+    cannot be is a bug in the node's backward, said as such."""
+    try:
+        return sum_to(gx, shape) if create_graph else sum_to_array(gx, shape)
+    except ValueError:
+        raise RuntimeError(f"{node.name}.backward returned a gradient of shape "
+                           f"{tuple(gx.shape)} for an input of shape {tuple(shape)}; each "
+                           "gradient must have its input's shape (or one that broadcasts "
+                           "to it)") from None
+
+
+def _store_leaves(leaves, create_graph, capture):
     for leaf, g in leaves.items():
         if leaf._hooks:
             g = _apply_hooks(leaf._hooks, g, create_graph)
         if capture is not None:
-            if leaf in capture:
-                capture[leaf] = g
-        elif create_graph:
-            leaf.grad = g if leaf.grad is None else leaf.grad + g
-        else:
-            leaf.grad = Tensor._from_node(g if leaf.grad is None else leaf.grad.data + g,
-                                          None)
+            capture[leaf] = g
+            continue
+        with _accumulation_lock:
+            old = leaf._grad
+            if create_graph:
+                leaf._grad = g if old is None else old + g
+            else:
+                leaf._grad = Tensor._from_node(g if old is None else old.data + g, None)
 
 
 def _detached(gys, gxs):
-    """Arrays of Tensor gradients, for `node._grads`: a graph-building backward must not make
-    the old graph refer to the new one (that would be a reference cycle)."""
+    """Arrays of Tensor gradients, for the record: a graph-building backward must not make
+    the record refer to the new graph."""
     def data(g):
         return g.data if isinstance(g, Tensor) else g
     gys = [data(g) for g in gys] if isinstance(gys, list) else data(gys)
     return gys, tuple(data(g) for g in gxs)
-
-
-def _deliver_to_node(node, nr, g, pending, heap):
-    """Adds gradient `g` to what waits for output `nr` of `node`, queueing the node."""
-    if node._n_out == 1:
-        old = pending.get(node)
-        if old is None:
-            pending[node] = g
-            heapq.heappush(heap, (-node._seq, node))
-        else:
-            pending[node] = old + g
-        return
-    slots = pending.get(node)
-    if slots is None:
-        slots = pending[node] = [None] * node._n_out
-        heapq.heappush(heap, (-node._seq, node))
-    slots[nr] = g if slots[nr] is None else slots[nr] + g
 
 
 def _run_node_hooks(node, gys, create_graph, run_retain):
@@ -246,5 +326,3 @@ def _capture_outputs(node, gys, capture):
     for nr, g in enumerate(gys):
         if (node, nr) in capture:
             capture[(node, nr)] = g
-
-

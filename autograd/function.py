@@ -1,28 +1,27 @@
-"""Graph nodes: `Function` (the public base for custom operations) and `Op` (the built-in ones).
+"""Graph nodes: `Function` (the public base for custom operations) and `Op` (the base of the
+built-in ones, and of new ones: see `autograd.ops`).
 
 A node is created by each recorded operation. It holds
-  * one edge per input: where that input's gradient goes, as (target, output_nr, shape, dtype),
-    `target` being the node that produced the input (or the leaf tensor itself), or None when
-    the input needs no gradient;
+  * one edge per input: where that input's gradient goes, as (target, output_nr, shape,
+    dtype), `target` being the node that produced the input (or the leaf tensor itself), or
+    None when the input needs no gradient (`node.edges` gives them as `graph.Edge`s);
   * what its backward needs, and nothing else (`saves_inputs` / `saves_output`);
-  * after a backward pass, the gradients that went through it (`_grads`: its output
-    gradient and what it sent to each input), kept by reference, no copy, so that
-    `autograd.viz` can draw how big the gradient is at each step and by what factor each
-    operation scaled it;
   * a sequence number. Nodes are numbered as they are created, and a node is always created
     after the nodes of its inputs, so the numbers are a topological order of the graph:
-    backward pops the highest number first, which is deterministic and never recurses.
+    backward pops the highest number first, which is deterministic and never recurses;
+  * the scope (module call) it was made in, for grouping in pictures.
 
 A node never refers to its outputs (they refer to it through `grad_fn`), so the graph has no
 reference cycles and dropping the output frees all of it by reference counting.
 """
 import itertools
+from typing import NamedTuple
 
 from . import anomaly
 from .modes import state, no_grad, enable_grad
 from .tensor import Tensor, as_operand
 
-_next_seq = itertools.count().__next__
+next_seq = itertools.count().__next__   # the clock that numbers nodes (and in-place writes)
 
 
 class _Freed:
@@ -31,6 +30,15 @@ class _Freed:
 
 
 FREED = _Freed()  # what `_saved` holds once backward has released the saved values
+
+
+class Derivative(NamedTuple):
+    """How an elementwise op's local derivative reads in a picture: its symbol, the largest
+    value it can take (sigmoid's 1/4), and whether it only gates (each element passes
+    unchanged or not at all, as relu's 0 or 1)."""
+    symbol: str
+    most: float | None = None
+    gates: bool = False
 
 
 class Function:
@@ -42,9 +50,10 @@ class Function:
     The input Tensors are available as `self.inputs` during backward.
     """
 
-    __slots__ = ("_edges", "_saved", "_out", "_seq", "_grads", "__weakref__")
+    __slots__ = ("_edges", "_saved", "_out", "_seq", "_scope", "__weakref__")
     saves_inputs = True
     saves_output = False
+    derivative = None  # a `Derivative` for elementwise ops whose local derivative teaches
     _n_out = 1  # a custom function with several outputs sets its own
 
     def __call__(self, *inputs):
@@ -60,14 +69,51 @@ class Function:
         """Whether input `i` wants a gradient (a backward may skip computing it when not)."""
         return self._edges[i] is not None
 
+    # --- the public shape of a node (see autograd.graph) ---------------------------------
     @property
     def name(self):
         return type(self).__name__
 
     @property
+    def seq(self):
+        """The node's number: nodes are numbered in creation order."""
+        return self._seq
+
+    @property
+    def scope(self):
+        """The innermost `graph.scope` open when the node was made (None outside any)."""
+        return self._scope
+
+    @property
+    def edges(self):
+        """One `graph.Edge` per input, None for inputs that need no gradient."""
+        from .graph import Edge
+        return tuple(None if e is None else Edge(*e) for e in self._edges)
+
+    @property
     def next_functions(self):
         """(node or leaf Tensor, output index) per input; None where no gradient flows."""
         return tuple(None if e is None else (e[0], e[1]) for e in self._edges)
+
+    @property
+    def num_outputs(self):
+        return self._n_out
+
+    @property
+    def saved_tensors(self):
+        """The input Tensors this node keeps for backward (empty once backward freed them)."""
+        saved = getattr(self, "_saved", FREED) if self.saves_inputs else FREED
+        return () if saved is FREED else tuple(x for x in saved if isinstance(x, Tensor))
+
+    @property
+    def released(self):
+        """Whether a backward pass (without retain_graph) has run through this node and
+        freed what it saved."""
+        return getattr(self, "_saved", None) is FREED
+
+    def saved_values(self):
+        """The arrays this node keeps for backward (empty once backward has freed them)."""
+        return tuple(array for _, array in self._saved_arrays())
 
     def __repr__(self):
         return f"<{self.name} node>"
@@ -79,6 +125,16 @@ class Function:
         raise NotImplementedError(f"{self.name} must define backward(self, *grad_outputs)")
 
     # --- engine interface -------------------------------------------------------------
+    def _saved_arrays(self):
+        """(label, array) for every value backward will read, for the in-place check."""
+        saved = getattr(self, "_saved", FREED) if self.saves_inputs else FREED
+        pairs = [] if saved is FREED else [(f"input {k}", x.data) for k, x in enumerate(saved)
+                                           if isinstance(x, Tensor)]
+        out = getattr(self, "_out", None)
+        if out is not None:
+            pairs.append(("its output", out))
+        return pairs
+
     def _backward(self, gys, create_graph):
         """Input gradients from output gradients (one value, or a list for several outputs).
         A custom function always sees Tensors, and always returns them."""
@@ -95,6 +151,11 @@ class Function:
         if len(gxs) != len(self._edges):
             raise RuntimeError(f"{self.name}.backward returned {len(gxs)} gradient(s) for "
                                f"{len(self._edges)} input(s)")
+        for k, g in enumerate(gxs):
+            if g is not None and not isinstance(g, Tensor):
+                raise TypeError(f"{self.name}.backward must return Tensors (or None), but "
+                                f"gradient {k} is a {type(g).__name__}; build it from the "
+                                "Tensors it receives, so that it is differentiable too")
         if create_graph:
             return gxs
         return [g.data if isinstance(g, Tensor) else g for g in gxs]
@@ -113,7 +174,6 @@ class Op(Function):
 
     __slots__ = ()
     saves_inputs = False
-    derivative = None  # elementwise ops: the symbol of their local derivative, e.g. "σ'"
 
     def _backward(self, gy, create_graph):
         if not self.saves_inputs:
@@ -121,19 +181,39 @@ class Op(Function):
                 return self.backward(gy)
             if not create_graph and self._out is not None:
                 return self.backward(gy, self._out)
+        return self.backward(gy, *self._saved_args(create_graph))
+
+    def _saved_args(self, as_tensors):
+        """The saved values as `backward` receives them: Tensors when building a graph,
+        arrays otherwise."""
         args = []
         if self.saves_inputs:
             saved = self._saved
             if saved is FREED:
                 raise RuntimeError(retain_graph_message(self))
-            args = list(saved) if create_graph else [
+            args = list(saved) if as_tensors else [
                 x.data if isinstance(x, Tensor) else x for x in saved]
         if self.saves_output:
             out = self._out
             if out is None:
                 raise RuntimeError(retain_graph_message(self))
-            args.append(Tensor._from_node(out, self) if create_graph else out)
-        return self.backward(gy, *args)
+            args.append(Tensor._from_node(out, self) if as_tensors else out)
+        return args
+
+
+class Elementwise(Op):
+    """An op applied element by element with one input, whose backward is its local
+    derivative times the output gradient: `local(*saved)` is that derivative, computed from
+    the saved values (on arrays or on Tensors alike). Pictures of the graph show it too,
+    exactly, for ops that declare a `derivative`."""
+
+    __slots__ = ()
+
+    def local(self, *saved):
+        raise NotImplementedError(f"{self.name} must define local(self, *saved)")
+
+    def backward(self, gy, *saved):
+        return gy * self.local(*saved)
 
 
 def retain_graph_message(node):
@@ -142,7 +222,7 @@ def retain_graph_message(node):
             f"retain_graph=True to the first backward() (or ag.grad()) to backward again.")
 
 
-def _edge(x):
+def edge_of(x):
     """Where the gradient of operand `x` goes, or None when it needs none."""
     if isinstance(x, Tensor) and x.requires_grad:
         data = x.data
@@ -155,27 +235,27 @@ def apply(node, inputs):
     constants of the operation) and wraps the results, recording `node` in the graph when
     grad mode is on and some input requires grad.
 
-    This runs once per operation, so it is written for speed: one and two inputs, the
-    common cases, take a path without loops."""
+    This runs once per operation, so the common cases (one or two inputs) take a path
+    without loops."""
     st = state
-    new_tensor = Tensor._from_node
-    if len(inputs) == 1:
-        x = inputs[0]
-        data = x.data
-        ys = node.forward(data)
-        edges = (((x.grad_fn or x, x._nr, data.shape, data.dtype),)
-                 if x.requires_grad and st.grad_enabled else None)
-    elif len(inputs) == 2:
+    if len(inputs) == 2:
         a, b = inputs
         ys = node.forward(a.data if isinstance(a, Tensor) else a,
                           b.data if isinstance(b, Tensor) else b)
-        edges = (_edge(a), _edge(b)) if st.grad_enabled else None
-        if edges == (None, None):
+        edges = (edge_of(a), edge_of(b)) if st.grad_enabled else (None, None)
+        if edges[0] is None and edges[1] is None:
             edges = None
+    elif len(inputs) == 1:
+        x = inputs[0]
+        if isinstance(x, Tensor):
+            ys = node.forward(x.data)
+            edges = (edge_of(x),) if x.requires_grad and st.grad_enabled else None
+        else:
+            ys, edges = node.forward(x), None
     else:
         ys = node.forward(*[x.data if isinstance(x, Tensor) else x for x in inputs])
-        edges = tuple(_edge(x) for x in inputs) if st.grad_enabled else None
-        if edges is not None and not any(e is not None for e in edges):
+        edges = tuple(map(edge_of, inputs)) if st.grad_enabled else None
+        if edges is not None and edges.count(None) == len(edges):
             edges = None
     if st.anomaly:
         anomaly.check_forward(node, ys if isinstance(ys, tuple) else (ys,))
@@ -184,7 +264,8 @@ def apply(node, inputs):
             return tuple(Tensor._from_node(y, None) for y in ys)
         return Tensor._from_node(ys, None)
     node._edges = edges
-    node._seq = _next_seq()  # creation order: a topological order of the graph
+    node._seq = next_seq()  # creation order: a topological order of the graph
+    node._scope = st.scope
     if node.saves_inputs:
         node._saved = inputs
     if st.anomaly:
@@ -194,4 +275,4 @@ def apply(node, inputs):
         return tuple(Tensor._from_node(y, node, i) for i, y in enumerate(ys))
     if node.saves_output:
         node._out = ys
-    return new_tensor(ys, node)
+    return Tensor._from_node(ys, node)

@@ -4,13 +4,16 @@
 output twice: numerically, by perturbing each input element by +-eps, and analytically, with
 one backward pass per output element. `gradgradcheck` does the same for the function that
 returns the gradients, which checks second derivatives.
+
+Both compute in float64: an input of another floating dtype is checked through a float64
+copy (with a warning), since central differences in float32 are too coarse to judge by.
 """
 import warnings
 
 import numpy as np
 
 from . import backend
-from .engine import grad
+from .engine import grad, as_tuple
 from .modes import no_grad, enable_grad
 from .tensor import Tensor
 
@@ -19,27 +22,40 @@ class GradcheckError(RuntimeError):
     """Raised by gradcheck and gradgradcheck when the Jacobians disagree."""
 
 
-def _as_tuple(x):
-    return tuple(x) if isinstance(x, (tuple, list)) else (x,)
-
-
 def _host(a):
     """A float64 copy on the host: never a view, since an output may alias the input that
     numerical_jacobians perturbs in place."""
-    return np.array(backend.to_device(a, "cpu"), dtype=np.float64)
+    return np.array(backend.to_host(a), dtype=np.float64)
 
 
 def _differentiable_outputs(fn, inputs):
-    return tuple(y for y in _as_tuple(fn(*inputs))
-                 if isinstance(y, Tensor) and y.dtype.kind in "fc")
+    return tuple(y for y in as_tuple(fn(*inputs))
+                 if isinstance(y, Tensor) and y.dtype.kind == "f")
 
 
-def _warn_precision(inputs):
+def _in_float64(caller, inputs):
+    """The inputs, with every one that requires grad in float64 (a copy when it was not)."""
+    converted = []
     for k, x in enumerate(inputs):
         if isinstance(x, Tensor) and x.requires_grad and x.dtype != np.float64:
-            warnings.warn(f"gradcheck: input {k} requires grad but has dtype {x.dtype}; "
-                          "central differences need float64 inputs to be accurate",
-                          stacklevel=3)
+            warnings.warn(f"{caller}: input {k} has dtype {x.dtype}; it is checked through a "
+                          "float64 copy, since central differences need float64 to be "
+                          "accurate", stacklevel=3)
+            x = Tensor(x.data, dtype=np.float64, device=x.device, requires_grad=True)
+        converted.append(x)
+    return tuple(converted)
+
+
+def _check_something_to_check(caller, fn, inputs):
+    """A check with no input that requires grad, or no floating output, would pass
+    whatever the gradients: refuse it, as PyTorch does."""
+    if not any(isinstance(x, Tensor) and x.requires_grad for x in inputs):
+        raise ValueError(f"{caller}: none of the inputs requires grad, so there is nothing to "
+                         "check; create them with requires_grad=True")
+    with no_grad():
+        if not _differentiable_outputs(fn, inputs):
+            raise ValueError(f"{caller}: the function returned no floating Tensor, so there "
+                             "is no gradient to check")
 
 
 def numerical_jacobians(fn, inputs, eps):
@@ -89,7 +105,11 @@ def analytical_jacobians(fn, inputs):
     return result
 
 
-def _compare(numerical, analytical, inputs, atol, rtol):
+def _element(flat, shape):
+    return tuple(int(w) for w in np.unravel_index(flat, shape)) if shape else ()
+
+
+def _compare(numerical, analytical, inputs, output_shapes, atol, rtol):
     """None when all agree, else a message naming the worst mismatch."""
     for k in numerical:
         for m, (num, ana) in enumerate(zip(numerical[k], analytical[k], strict=True)):
@@ -97,49 +117,59 @@ def _compare(numerical, analytical, inputs, atol, rtol):
             if excess.size and excess.max() > 0:
                 i, j = np.unravel_index(int(np.argmax(excess)), excess.shape)
                 shape = inputs[k].shape
-                where = np.unravel_index(j, shape) if shape else ()
                 return (f"Jacobian mismatch for output {m} with respect to input {k} "
-                        f"(shape {shape}): worst at input element {tuple(int(w) for w in where)}"
-                        f", output element {int(i)}: numerical {num[i, j]:.10g}, analytical "
-                        f"{ana[i, j]:.10g} (|difference| {abs(ana[i, j] - num[i, j]):.3g} > "
-                        f"atol {atol} + rtol {rtol} * |numerical|)")
+                        f"(shape {shape}): worst at input element {_element(j, shape)}, "
+                        f"output element {_element(i, output_shapes[m])}: numerical "
+                        f"{num[i, j]:.10g}, analytical {ana[i, j]:.10g} (|difference| "
+                        f"{abs(ana[i, j] - num[i, j]):.3g} > atol {atol} + rtol {rtol} * "
+                        f"|numerical|)")
     return None
+
+
+def _check(fn, inputs, eps, atol, rtol, raise_exception, hint=None):
+    numerical = numerical_jacobians(fn, inputs, eps)
+    analytical = analytical_jacobians(fn, inputs)
+    with no_grad():
+        output_shapes = [y.shape for y in _differentiable_outputs(fn, inputs)]
+    failure = _compare(numerical, analytical, inputs, output_shapes, atol, rtol)
+    if failure is None:
+        return True
+    extra = hint() if hint else None
+    if extra:
+        failure += f"\n{extra}"
+    if raise_exception:
+        raise GradcheckError(failure)
+    return False
 
 
 def gradcheck(fn, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True):
     """True when the analytic gradients of `fn` at `inputs` match central differences.
 
-    `inputs` is a Tensor or a tuple of them (only those that require grad are checked; use
-    float64). On a mismatch, raises GradcheckError naming the input, the worst element and
-    both values, or returns False when `raise_exception=False`.
+    `inputs` is a Tensor or a tuple of them; those that require grad are checked, in float64.
+    On a mismatch, raises GradcheckError naming the input, the worst element and both
+    values, or returns False when `raise_exception=False`.
     """
-    inputs = _as_tuple(inputs)
-    _warn_precision(inputs)
-    numerical = numerical_jacobians(fn, inputs, eps)
-    analytical = analytical_jacobians(fn, inputs)
-    failure = _compare(numerical, analytical, inputs, atol, rtol)
-    if failure is None:
-        return True
-    if raise_exception:
-        raise GradcheckError(failure)
-    return False
+    inputs = _in_float64("gradcheck", as_tuple(inputs))
+    _check_something_to_check("gradcheck", fn, inputs)
+    return _check(fn, inputs, eps, atol, rtol, raise_exception)
 
 
 def gradgradcheck(fn, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3,
                   raise_exception=True, seed=0):
     """gradcheck of the function that maps (inputs, grad_outputs) to the gradients of `fn`:
     checks second derivatives. Random grad_outputs (seeded) are used when none are given."""
-    inputs = _as_tuple(inputs)
-    _warn_precision(inputs)
+    inputs = _in_float64("gradgradcheck", as_tuple(inputs))
+    _check_something_to_check("gradgradcheck", fn, inputs)
     outputs = _differentiable_outputs(fn, inputs)
     if grad_outputs is None:
         rng = np.random.default_rng(seed)
         grad_outputs = tuple(
             Tensor(rng.standard_normal(y.shape), dtype=y.dtype, device=y.device,
                    requires_grad=True) for y in outputs)
-    grad_outputs = _as_tuple(grad_outputs)
+    grad_outputs = as_tuple(grad_outputs)
     wanted = [k for k, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
     n = len(inputs)
+    constant_gradients = []   # gradients that came out without a graph behind them
 
     def first_derivatives(*args):
         # differentiates even where gradcheck evaluates it under no_grad (the central
@@ -151,7 +181,17 @@ def gradgradcheck(fn, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3,
             grads = grad([y for y, _ in pairs], [xs[k] for k in wanted],
                          grad_outputs=[g for _, g in pairs], create_graph=True,
                          allow_unused=True)
-        return tuple(g for g in grads if g is not None)
+        grads = tuple(g for g in grads if g is not None)
+        constant_gradients.extend(k for k, g in enumerate(grads) if not g.requires_grad)
+        return grads
 
-    return gradcheck(first_derivatives, inputs + grad_outputs, eps, atol, rtol,
-                     raise_exception)
+    def hint():
+        if not constant_gradients:
+            return None
+        return ("hint: the first derivative does not depend on the inputs in the graph (it "
+                "came out without a grad_fn), so its own derivative reads as 0: build the "
+                "backward from differentiable operations on the Tensors it receives, not "
+                "from .data, .numpy() or detach()")
+
+    return _check(first_derivatives, inputs + grad_outputs, eps, atol, rtol,
+                  raise_exception, hint)

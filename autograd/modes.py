@@ -1,12 +1,16 @@
-"""Thread-local switches: whether operations record the graph, and anomaly detection."""
+"""Thread-local switches: whether operations record the graph, anomaly detection, and the
+scope (module call) that new nodes belong to."""
 import copy
 import functools
+import inspect
 import threading
 
 
 class _State(threading.local):
     grad_enabled = True
     anomaly = False
+    scope = None      # the innermost `autograd.graph.scope` open in this thread
+    record = None     # the gradients of this thread's latest backward pass (graph.py)
 
 
 state = _State()
@@ -14,7 +18,8 @@ state = _State()
 
 class _Switch:
     """Sets one field of the thread-local state inside a `with` block, or around every call of
-    a function it decorates, and restores the previous value afterwards."""
+    a function it decorates (each step of a generator function), and restores the previous
+    value afterwards."""
 
     field = ""
 
@@ -29,10 +34,37 @@ class _Switch:
         setattr(state, self.field, self._previous)
 
     def __call__(self, fn):
+        if inspect.isgeneratorfunction(fn):
+            return self._wrap_generator(fn)
+
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
             with copy.copy(self):  # a copy per call: re-entrant and thread-safe
                 return fn(*args, **kwargs)
+        return wrapper
+
+    def _wrap_generator(self, fn):
+        """A generator's body runs in pieces, between the caller's `next()` calls, so the
+        switch is set around each piece rather than around the call that makes it."""
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            generator = fn(*args, **kwargs)
+            resume, value = generator.send, None
+            while True:
+                try:
+                    with copy.copy(self):
+                        response = resume(value)
+                except StopIteration as stop:
+                    return stop.value
+                try:
+                    value = yield response
+                    resume = generator.send
+                except GeneratorExit:
+                    with copy.copy(self):
+                        generator.close()
+                    raise
+                except BaseException as error:  # thrown in by the caller: pass it on
+                    resume, value = generator.throw, error
         return wrapper
 
 

@@ -4,7 +4,7 @@ import numbers
 import numpy as np
 
 from . import backend
-from .dtypes import get_default_dtype
+from .dtypes import get_default_dtype, resolve_dtype, check_kind
 from .hooks import RemovableHandle
 
 
@@ -16,14 +16,14 @@ class Tensor:
     a tensor without `grad_fn` is a leaf, and leaves that require grad collect `.grad`.
     """
 
-    __slots__ = ("data", "grad", "grad_fn", "requires_grad", "name", "_nr", "_hooks",
+    __slots__ = ("data", "_grad", "grad_fn", "requires_grad", "name", "_nr", "_hooks",
                  "__weakref__")
     __array_ufunc__ = None  # numpy defers to our operators instead of swallowing the tensor
     __hash__ = object.__hash__  # __eq__ is elementwise; tensors still key dicts by identity
 
     def __init__(self, data, dtype=None, requires_grad=False, device=None, name=None):
         self.data = _to_array(data, dtype, device)
-        self.grad = None
+        self._grad = None
         self.grad_fn = None
         self.requires_grad = False
         self.name = name
@@ -40,13 +40,43 @@ class Tensor:
             data = np.asarray(data)  # numpy returns 0-d results as scalars; keep arrays
         t = _new(Tensor)
         t.data = data
-        t.grad = None
+        t._grad = None
         t.grad_fn = node
         t.requires_grad = node is not None
         t.name = None
         t._nr = nr
         t._hooks = None
         return t
+
+    # --- the gradient -----------------------------------------------------------------
+    @property
+    def grad(self):
+        """The accumulated gradient (a Tensor of this tensor's shape, dtype and device), or
+        None."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None, but got "
+                                f"{type(value).__name__}; wrap it: ag.tensor(...)")
+            problem = None
+            if value.shape != self.shape:
+                problem = f"shape {value.shape}, the tensor has shape {self.shape}"
+            elif value.dtype != self.dtype:
+                problem = f"dtype {value.dtype}, the tensor has dtype {self.dtype}"
+            elif value.device != self.device:
+                problem = f"device {value.device}, the tensor is on {self.device}"
+            if problem:
+                raise RuntimeError(f"assigned grad has {problem}: a gradient must match its "
+                                   "tensor's shape, dtype and device")
+        self._grad = value
+
+    @property
+    def _version(self):
+        """How many times this tensor's memory was written in place (PyTorch's counter)."""
+        return versions.version(self.data)
 
     # --- metadata ---------------------------------------------------------------------
     @property
@@ -79,9 +109,7 @@ class Tensor:
         return len(self.data)
 
     def __repr__(self):
-        body = np.array2string(self.numpy() if self.device == "cpu" else
-                               backend.to_device(self.data, "cpu"), separator=", ",
-                               prefix="tensor(")
+        body = np.array2string(backend.to_host(self.data), separator=", ", prefix="tensor(")
         extra = []
         if self.dtype != get_default_dtype():
             extra.append(f"dtype={self.dtype}")
@@ -153,9 +181,11 @@ class Tensor:
     # --- graph ------------------------------------------------------------------------
     def requires_grad_(self, flag=True):
         if not self.is_leaf:
-            raise RuntimeError("requires_grad_() can only change leaf tensors; use detach() "
-                               "to get a leaf from the result of an operation")
-        if flag and self.data.dtype.kind not in "fc":
+            if flag:
+                return self   # it requires grad already, through its graph
+            raise RuntimeError("requires_grad_(False) can only change leaf tensors; use "
+                               "detach() to get a leaf from the result of an operation")
+        if flag and self.data.dtype.kind != "f":
             raise TypeError(f"only floating point tensors can require gradients, got dtype "
                             f"{self.data.dtype}; convert first, e.g. x.to(np.float32)")
         self.requires_grad = bool(flag)
@@ -190,6 +220,41 @@ class Tensor:
             hooks = hooks_of(self.grad_fn).setdefault(self._nr, [])
         hooks.append(fn)
         return RemovableHandle(hooks, fn)
+
+    def clone(self):
+        """A copy of the data that stays in the graph (its gradient flows back to self)."""
+        return clone(self)
+
+    # --- in place (see autograd.inplace: under no_grad, or on tensors needing no grad) --
+    def add_(self, other):
+        return inplace.add_(self, other)
+
+    def sub_(self, other):
+        return inplace.sub_(self, other)
+
+    def mul_(self, other):
+        return inplace.mul_(self, other)
+
+    def div_(self, other):
+        return inplace.div_(self, other)
+
+    def zero_(self):
+        return inplace.zero_(self)
+
+    def fill_(self, value):
+        return inplace.fill_(self, value)
+
+    def copy_(self, source):
+        return inplace.copy_(self, source)
+
+    def clamp_(self, min=None, max=None):
+        return inplace.clamp_(self, min, max)
+
+    def normal_(self, mean=0.0, std=1.0):
+        return inplace.normal_(self, mean, std)
+
+    def uniform_(self, a=0.0, b=1.0):
+        return inplace.uniform_(self, a, b)
 
     def backward(self, grad=None, retain_graph=False, create_graph=False):
         """Accumulates d(self)/d(leaf) into the `.grad` of every leaf that requires grad."""
@@ -360,22 +425,32 @@ def _to_array(data, dtype, device):
     if isinstance(data, Tensor):
         data = data.data
     if dtype is not None:
-        dtype = np.dtype(dtype)
+        dtype = resolve_dtype(dtype, "tensor")
     if isinstance(data, np.ndarray) or isinstance(data, np.generic):
-        array = np.array(data, dtype=dtype, copy=True)
+        array = _converted(np.array, data, dtype)
     elif backend.device_of(data) != "cpu":
-        xp = backend.array_module(data)
-        array = xp.array(data, dtype=dtype, copy=True)
+        array = _converted(backend.array_module(data).array, data, dtype)
     else:
-        array = np.array(data, dtype=dtype)
-        if dtype is None and array.dtype == np.float64:
+        array = _converted(np.array, data, dtype)
+        if dtype is None and array.dtype == np.float64 and not isinstance(data, np.ndarray):
             array = array.astype(get_default_dtype())
-        if array.dtype == object:
-            raise TypeError(f"cannot make a tensor from {type(data).__name__}: expected "
-                            "numbers, nested lists of numbers, or an array")
+    check_kind(array.dtype, "tensor")
     if backend.device_of(array) != device:
         array = backend.to_device(array, device)
     return array
+
+
+def _converted(make, data, dtype):
+    try:
+        return make(data, dtype=dtype, copy=True)
+    except (ValueError, TypeError) as error:
+        what = type(data).__name__
+        if "inhomogeneous" in str(error) or "sequence" in str(error):
+            reason = ("its nested lists have different lengths (a tensor is rectangular: "
+                      "every row needs the same number of elements)")
+        else:
+            reason = f"its values are not numbers ({error})"
+        raise ValueError(f"tensor: cannot make a tensor from this {what}: {reason}") from None
 
 
 _PYTHON_SCALARS = (float, int, bool)
@@ -400,7 +475,8 @@ from .ops.elementwise import (exp, log, sqrt, abs, sin, cos, tanh, sigmoid, relu
                               clip, astype)
 from .ops.reduce import sum, mean, var, max, min, logsumexp, sum_to  # noqa: E402
 from .ops.shape import (reshape, transpose, swap_last_axes, flatten, expand_dims,  # noqa: E402
-                        squeeze, broadcast_to, getitem)
+                        squeeze, broadcast_to, getitem, clone)
 from .ops.softmax import softmax, log_softmax  # noqa: E402
 from .ops.compare import lt, le, gt, ge, eq, ne  # noqa: E402
 from .ops.device import to_device  # noqa: E402
+from . import versions, inplace  # noqa: E402

@@ -4,16 +4,16 @@ What the reader should see:
 - every activation of nn.functional next to its derivative, the derivative taken by autograd
   (backward of the sum over a grid of inputs), not written by hand;
 - sigmoid' = s(1 - s) peaks at exactly 1/4 at x = 0 and tends to 0 for large |x|; tanh' =
-  1 - tanh^2 peaks at 1 (SEED-CLAIMS 1, 3); ReLU' is 1 on the positive side and 0 on the
-  negative side, and ReLU is cheaper to compute than sigmoid (claim 5); leaky ReLU, PReLU,
-  ELU, GELU keep some gradient for x < 0 (claim 7);
+  1 - tanh^2 peaks at 1; ReLU' is 1 on the positive side and 0 on the
+  negative side, and ReLU is cheaper to compute than sigmoid; leaky ReLU, PReLU,
+  ELU, GELU keep some gradient for x < 0;
 - sigmoid's outputs are all positive, so the weight gradients of a neuron fed by them all
-  share one sign (claim 4); tanh's zero-centred outputs do not;
+  share one sign; tanh's zero-centred outputs do not;
 - the step function's gradient is exactly 0 everywhere, so training through it changes
-  nothing (claim 8);
-- without a non-linearity, stacked layers collapse to one linear map (claim 9);
+  nothing;
+- without a non-linearity, stacked layers collapse to one linear map;
 - softmax turns scores into probabilities that sum to 1 and keep their order; at inference the
-  arg-max class is taken (claim 10).
+  arg-max class is taken.
 
 Run: python -m demos.activations [--out FOLDER] [--quick]
 """

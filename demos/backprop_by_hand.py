@@ -4,15 +4,15 @@ breaks.
 What the reader should see:
 - f = (x + y) * z with x = 2, y = -3, z = 4, drawn with its gradients: the add node passes the
   gradient it receives (4) unchanged to both inputs; the multiply node scales it by the other
-  input (df/dz = x + y = -1, df/d(x + y) = z = 4) (SEED-CLAIM 11);
+  input (df/dz = x + y = -1, df/d(x + y) = z = 4);
 - the same graph behind a small network, one node per layer, with the gradient's size;
 - backward needs the forward intermediates: a forward pass that records the graph keeps every
   layer's activations alive until backward, one under `ag.no_grad()` keeps none, so training
-  takes more memory than inference (claim 12);
+  takes more memory than inference;
 - through a chain of sigmoids the gradient shrinks by about 0.22 per sigmoid and eventually
   underflows to exactly 0.0: after about 70 sigmoids in float32, about 500 in float64
-  (claim 13);
-- mini-batch training, Keras-style `nn.fit(model, x, y, batch_size, epochs)` (claim 22): an
+ ;
+- mini-batch training, Keras-style `nn.fit(model, x, y, batch_size, epochs)`: an
   epoch is one pass over the data, so batch size 1 makes 1437 updates per epoch on digits and
   the full batch makes 1: small batches learn more per epoch, large ones at least as much
   per update (each update costing more).
@@ -31,9 +31,7 @@ from demos import common
 # --- the chain rule on f = (x + y) * z ---------------------------------------------------
 def add_and_multiply(x=2.0, y=-3.0, z=4.0):
     """f = (x + y) * z and its gradients; returns the values and f (for drawing)."""
-    # one-element vectors rather than 0-d scalars: autograd.viz cannot draw gradients of
-    # 0-d tensors yet (see the report on backend.to_device and numpy scalars)
-    inputs = {name: ag.tensor([value], requires_grad=True, name=name)
+    inputs = {name: ag.tensor(value, requires_grad=True, name=name)
               for name, value in (("x", x), ("y", y), ("z", z))}
     q = inputs["x"] + inputs["y"]
     q.retain_grad()
@@ -51,33 +49,19 @@ def add_and_multiply(x=2.0, y=-3.0, z=4.0):
 # --- memory of training against inference -------------------------------------------------
 def bytes_kept_for_backward(output):
     """Bytes of the arrays the graph behind `output` holds for backward: every node's saved
-    inputs (`_saved`) and saved output (`_out`). Views count as the array they look into
-    (`W.T` is the weight itself), and the leaves' arrays (parameters, the input) are left
-    out: they exist whether or not a graph is recorded."""
-    kept, leaves, visited, pending = {}, set(), set(), [output.grad_fn]
-    while pending:
-        node = pending.pop()
-        if node is None or id(node) in visited:
-            continue
-        visited.add(id(node))
-        saved = getattr(node, "_saved", None)
-        for value in saved if isinstance(saved, tuple) else ():
-            if isinstance(value, ag.Tensor):
-                owner = _memory_owner(value.data)
-                if value.grad_fn is None:  # a leaf, such as the input
-                    leaves.add(id(owner))
-                kept[id(owner)] = owner
-        if getattr(node, "_out", None) is not None:
-            owner = _memory_owner(node._out)
+    values (`node.saved_values()`). Views count as the array they look into (`W.T` is the
+    weight itself), and the leaves' arrays (parameters, the input) are left out: they exist
+    whether or not a graph is recorded."""
+    nodes, leaves = ag.graph.walk(output)
+    leaf_memory = {id(_memory_owner(leaf.data)) for leaf in leaves}
+    kept = {}
+    for node in nodes:
+        leaf_memory.update(id(_memory_owner(t.data)) for t in node.saved_tensors
+                           if t.is_leaf)    # inputs that need no gradient, such as the data
+        for array in node.saved_values():
+            owner = _memory_owner(array)
             kept[id(owner)] = owner
-        for edge in node._edges:
-            if edge is None:
-                continue
-            if isinstance(edge[0], ag.Tensor):  # a leaf
-                leaves.add(id(_memory_owner(edge[0].data)))
-            else:
-                pending.append(edge[0])
-    return sum(array.nbytes for key, array in kept.items() if key not in leaves)
+    return sum(array.nbytes for key, array in kept.items() if key not in leaf_memory)
 
 
 def _memory_owner(array):

@@ -3,7 +3,7 @@
 Seed 002's comparison, on scikit-learn's digits instead of MNIST: a 64-100-100-100-100-10
 ReLU network is trained with plain SGD (lr 0.05, batches of 100) from weights N(0, std^2)
 for several stds, once as it is and once with a BatchNorm1d layer before every ReLU.
-What the reader should see (SEED-CLAIM 19):
+What the reader should see:
 - without batch norm only a narrow band of scales trains well: std 1 makes the activations
   grow about sevenfold per layer until the loss overflows, and small stds shrink the signal
   layer by layer until the network is stuck at chance (10%);

@@ -102,7 +102,7 @@ def to_numpy(tensor):
     """A tensor's values as a host numpy array, whatever its device (`np.asarray(t.data)`
     would fail for a GPU tensor)."""
     from autograd import backend
-    return backend.to_device(tensor.data, "cpu")
+    return backend.to_host(tensor.data)
 
 
 def digits_split(train_size=None):

@@ -5,7 +5,7 @@ label (each mislabelled sample gets another class at random, the kind of noise r
 carry), and a wide 64-256-256-10 ReLU network trained by Adam for many epochs. It is trained
 twice from the same initial weights: as it is, and with dropout (p = 0.2 on the input,
 0.5 after each hidden layer). Validation uses the 360 clean test digits.
-What the reader should see (SEED-CLAIM 20):
+What the reader should see:
 - without dropout the network learns the training labels by heart, wrong ones included:
   training accuracy climbs towards 100% while validation accuracy falls from its early peak
   and validation loss climbs; the gap between the two keeps growing;

@@ -10,7 +10,7 @@ After every epoch, over the whole training set, two shares of the hidden units a
   dead     - the activation's derivative is exactly 0 for every sample, so no gradient
              reaches the unit's incoming weights (for ReLU: pre-activation <= 0 everywhere);
   inactive - the pre-activation is <= 0 for every sample (the unit is switched off).
-What the reader should see (SEED-CLAIMS 6 and 7):
+What the reader should see:
 - ReLU's dead share is high from the start with "bias -2", and jumps within the first epoch
   with "lr 0.03". A dead unit's incoming weight gradient is exactly 0 (the demo checks it on
   the trained network), so its weights stop moving: in the first hidden layer, whose inputs

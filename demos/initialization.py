@@ -3,16 +3,15 @@
 Seed 002's experiment: 1000 standard-normal inputs go through 5 layers of 100 units (no bias),
 with weights drawn four ways, under tanh, sigmoid and ReLU. What the reader should see:
 - N(0, 1) weights: every unit sums 100 inputs, its input has std about 10, and tanh and
-  sigmoid pile up at their saturated ends (±1, 0/1), where their derivative is about 0
-  (SEED-CLAIM 16);
+  sigmoid pile up at their saturated ends (±1, 0/1), where their derivative is about 0;
 - weights of std 0.01: the activations shrink layer after layer and collapse towards 0
-  (claim 15);
+ ;
 - Xavier, std sqrt(2 / (n_in + n_out)) = 1/sqrt(100) here: tanh and sigmoid activations stay
-  spread across all five layers (claim 17), but ReLU's still drift towards 0, losing a factor
-  of about sqrt(2) per layer; He, std sqrt(2 / n_in), keeps them steady (claim 18);
+  spread across all five layers, but ReLU's still drift towards 0, losing a factor
+  of about sqrt(2) per layer; He, std sqrt(2 / n_in), keeps them steady;
 - a layer whose weights all start equal stays a layer of identical units however long it
-  trains (claim 14);
-- nn.init's Xavier and He draw exactly the spreads their formulas promise (claims 17, 18).
+  trains;
+- nn.init's Xavier and He draw exactly the spreads their formulas promise.
 
 Run: python -m demos.initialization [--out FOLDER] [--quick]
 """

@@ -4,7 +4,7 @@ Part 1 is the classic picture: f(x, y) = x²/20 + y², a valley twenty times ste
 than along (x), descended from (-7, 2) by nn.optim's SGD, Momentum, Nesterov, Adagrad,
 RMSprop, Adadelta, Adam and NAdam, each with a learning rate that suits it. Part 2 trains the
 same small MLP on digits with each of them, at their usual learning rates.
-What the reader should see (SEED-CLAIM 21):
+What the reader should see:
 - plain SGD zig-zags across the valley: the steep y direction dictates the step size, so
   the gentle x direction crawls;
 - momentum methods (Momentum, Nesterov) keep a velocity: they build up speed along x and

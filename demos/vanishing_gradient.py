@@ -3,14 +3,14 @@
 A 10-layer, 100-wide network gets a batch of 64 standard-normal inputs and an MSE loss.
 - sigmoid with weights N(0, 1/n): every layer multiplies the backward signal by σ'(x) ≤ 1/4
   (times the weight's gain, about 1 here), so the first layer's weight gradient ends up about
-  a million times smaller than the last layer's (SEED-CLAIMS 1, 2);
+  a million times smaller than the last layer's;
 - sigmoid with N(0, 1): the sigmoids saturate (σ' mean about 0.05), but the large weights offset
   part of it: the factor per layer is σ' times the weight's gain;
 - ReLU with He initialisation: ReLU' is 1 where a unit is active, and He's std sqrt(2/n)
-  keeps the signal's scale, so the gradient stays within a small factor (claims 5, 18, 24);
+  keeps the signal's scale, so the gradient stays within a small factor;
 - sigmoid with batch normalisation: each layer's input is re-centred and re-scaled, so the
-  sigmoids work in their steep middle part and the gradient decays far less (claims 19, 24);
-- ReLU with N(0, 9/n): weights too large make the same product explode instead (claim 2).
+  sigmoids work in their steep middle part and the gradient decays far less;
+- ReLU with N(0, 9/n): weights too large make the same product explode instead.
 Then the same architectures train on scikit-learn's digits: the deep sigmoid network barely
 moves, the others learn.
 
@@ -22,7 +22,6 @@ import numpy as np
 
 import autograd as ag
 import nn
-from autograd.viz.trace import read_graph
 from demos import common
 
 LAYERS, WIDTH, BATCH = 10, 100, 64
@@ -76,10 +75,10 @@ def layer_profile(model, loss):
     """Per Linear layer, read from the statistics the backward graph is drawn with: the norm
     of its weight gradient, the RMS of the gradient arriving at its activation's output (the
     backward signal), and the mean local derivative (σ' or relu') of that activation."""
-    graph = read_graph(loss, params=model)
+    graph = ag.viz.read_graph(loss, params=model)
     leaves = {leaf.name: leaf for leaf in graph.leaves}
-    activation = {op.module: op for op in graph.ops
-                  if op.module is not None and op.derivative in ("σ'", "relu'")}
+    activation = {op.group: op for op in graph.ops
+                  if op.group is not None and op.local is not None}
     names = [name for name, m in model.named_children() if isinstance(m, nn.Linear)]
     rows = []
     for name in names:
@@ -89,7 +88,7 @@ def layer_profile(model, loss):
         rows.append({"layer": name,
                      "grad_norm": leaf.grad.rms * math.sqrt(np.prod(leaf.shape)),
                      "signal_rms": None if op is None or op.grad is None else op.grad.rms,
-                     "local_mean": None if op is None or op.local is None else op.local[0]})
+                     "local_mean": None if op is None or op.local is None else op.local.mean})
     return rows
 
 

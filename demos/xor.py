@@ -2,10 +2,10 @@
 
 Three classifiers train on the four XOR points (two logits, cross-entropy, Adam):
 - one Linear layer (a perceptron / logistic regression): its decision boundary is a straight
-  line, and no line separates XOR, so at most 3 of the 4 points come out right (SEED-CLAIM 23);
+  line, and no line separates XOR, so at most 3 of the 4 points come out right;
 - a hidden layer of 4 tanh units: the boundary bends, and all 4 points come out right;
 - the same hidden layer without a non-linearity: two linear maps make one linear map, so it
-  fails exactly like the single layer (claim 9).
+  fails exactly like the single layer.
 The reader sees the three decision boundaries and the training losses: the two linear models
 stall at log 2 (a coin toss), the tanh network goes towards 0.
 

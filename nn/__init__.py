@@ -1,24 +1,15 @@
 """tracegrad's neural-network library, built only on the autograd engine."""
 import autograd
 
-from . import functional, init
-from .parameter import Parameter
-from .module import Module
-from .containers import Sequential, ModuleList
-from .flatten import Identity, Flatten
-from .linear import Linear
-from .batchnorm import BatchNorm1d, BatchNorm2d
-from .dropout import Dropout
-from .maxout import Maxout
-from .activations import (Sigmoid, Tanh, ReLU, LeakyReLU, PReLU, ELU, GELU, SiLU, Softplus,
-                          Softmax, LogSoftmax, Step)
-from .losses import MSELoss, CrossEntropyLoss, NLLLoss, BCEWithLogitsLoss
-from .serialization import save, load
+from . import functional, init, optim, data, datasets, gradflow
+from . import (parameter, module, containers, flatten, linear, batchnorm, dropout, maxout,
+               activations, losses, serialization, clip, training)
 
-from . import optim, data, datasets, gradflow
-from .clip import clip_grad_norm_
-from .data import DataLoader, TensorDataset
-from .training import fit, evaluate, predict, History
+# Each module lists what it exports in its `__all__`; nn offers all of them at its top level.
+_PUBLIC_MODULES = (parameter, module, containers, flatten, linear, batchnorm, dropout, maxout,
+                   activations, losses, serialization, clip, training, data)
+for _module in _PUBLIC_MODULES:
+    globals().update({_name: getattr(_module, _name) for _name in _module.__all__})
 
 
 def manual_seed(seed):
@@ -26,48 +17,6 @@ def manual_seed(seed):
     autograd's one generator."""
     autograd.manual_seed(seed)
 
-__all__ = [
-    "functional",
-    "init",
-    "Parameter",
-    "Module",
-    "Sequential",
-    "ModuleList",
-    "Identity",
-    "Flatten",
-    "Linear",
-    "BatchNorm1d",
-    "BatchNorm2d",
-    "Dropout",
-    "Maxout",
-    "Sigmoid",
-    "Tanh",
-    "ReLU",
-    "LeakyReLU",
-    "PReLU",
-    "ELU",
-    "GELU",
-    "SiLU",
-    "Softplus",
-    "Softmax",
-    "LogSoftmax",
-    "Step",
-    "MSELoss",
-    "CrossEntropyLoss",
-    "NLLLoss",
-    "BCEWithLogitsLoss",
-    "save",
-    "load",
-    "optim",
-    "data",
-    "datasets",
-    "gradflow",
-    "clip_grad_norm_",
-    "DataLoader",
-    "TensorDataset",
-    "fit",
-    "evaluate",
-    "predict",
-    "History",
-    "manual_seed",
-]
+
+__all__ = ["functional", "init", "optim", "data", "datasets", "gradflow", "manual_seed"] + [
+    _name for _module in _PUBLIC_MODULES for _name in _module.__all__]

@@ -1,13 +1,16 @@
-"""Batch normalisation layers (Ioffe & Szegedy, 2015; SEED-CLAIM 19)."""
+"""Batch normalisation layers (Ioffe & Szegedy, 2015)."""
 import numpy as np
 
 import autograd as ag
-from autograd.ops.operands import as_tensor
+from autograd.ops import as_tensor
 
 from . import functional as F
 from .linear import check_size
 from .module import Module
 from .parameter import Parameter
+
+
+__all__ = ["BatchNorm1d", "BatchNorm2d"]
 
 
 class _BatchNorm(Module):
@@ -59,6 +62,9 @@ class _BatchNorm(Module):
         use_batch_statistics = self.training or not self.track_running_stats
         return F.batch_norm(x, self.running_mean, self.running_var, self.weight, self.bias,
                             use_batch_statistics, momentum, self.eps)
+
+    def graph_label(self):
+        return f"{type(self).__name__}({self.num_features})"
 
     def extra_repr(self):
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "

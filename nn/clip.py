@@ -3,6 +3,9 @@ import math
 
 from autograd import Tensor, backend, tensor
 
+__all__ = ["clip_grad_norm_"]
+
+
 _NORM_FLOOR = 1e-6  # PyTorch's guard against dividing by a zero norm
 
 

@@ -4,6 +4,9 @@ import operator
 from .module import Module
 
 
+__all__ = ["Sequential", "ModuleList"]
+
+
 class _IndexedModules(Module):
     """Children kept in order and reached by position, as in a list."""
 

@@ -5,7 +5,10 @@ import numbers
 import numpy as np
 
 from autograd import Tensor, backend, get_default_device
-from autograd.creation import generator
+from autograd import default_generator
+
+
+__all__ = ["DataLoader", "TensorDataset"]
 
 
 class TensorDataset:
@@ -90,7 +93,7 @@ class DataLoader:
     def _order(self, count):
         if not self.shuffle:
             return np.arange(count)
-        rng = self._own_generator if self._own_generator is not None else generator()
+        rng = self._own_generator if self._own_generator is not None else default_generator()
         return rng.permutation(count)
 
     def _batch(self, indices):
@@ -112,11 +115,9 @@ def _is_array(value):
 def _as_backend_array(value, what):
     if isinstance(value, Tensor):
         return value.data
-    if isinstance(value, np.ndarray) or backend.device_of(value) != "cpu":
-        return value
     try:
-        return np.asarray(value)
-    except Exception as error:
+        return backend.as_array(value)
+    except (TypeError, ValueError) as error:
         raise TypeError(f"TensorDataset: {what} is a {type(value).__name__}, not an array") \
             from error
 

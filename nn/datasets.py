@@ -7,6 +7,8 @@ import os
 
 import numpy as np
 
+import autograd as ag
+
 
 def xor():
     """The four corners of the unit square, labelled by XOR of their coordinates: the
@@ -41,13 +43,9 @@ def spiral(n_per_class=100, classes=3, noise=0.2, seed=0):
 def digits():
     """scikit-learn's bundled 8x8 handwritten digits (1797 images, classes 0-9): features
     of shape (1797, 64) scaled from the 0..16 pixel counts to [0, 1]."""
-    try:
-        from sklearn.datasets import load_digits
-    except ImportError as error:
-        raise ImportError("nn.datasets.digits() reads the digits bundled with scikit-learn, "
-                          "which is not installed; install it with: pip install scikit-learn"
-                          ) from error
-    bunch = load_digits()
+    sklearn_datasets = ag.extras.require("sklearn.datasets", "nn.datasets.digits() (the "
+                                         "digits bundled with scikit-learn)")
+    bunch = sklearn_datasets.load_digits()
     features = (np.asarray(bunch.data, dtype=np.float32) / 16.0).astype(np.float32)
     return features, np.asarray(bunch.target, dtype=np.int64)
 

@@ -1,6 +1,9 @@
-"""`Dropout`: randomly silences units during training (SEED-CLAIM 20)."""
+"""`Dropout`: randomly silences units during training."""
 from . import functional as F
 from .module import Module
+
+
+__all__ = ["Dropout"]
 
 
 class Dropout(Module):

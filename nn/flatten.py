@@ -2,6 +2,9 @@
 from .module import Module
 
 
+__all__ = ["Identity", "Flatten"]
+
+
 class Identity(Module):
     """Returns its input. Constructor arguments are accepted and ignored (as in PyTorch),
     so it can stand in for any layer."""

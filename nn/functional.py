@@ -2,7 +2,7 @@
 tensors. The modules in nn are thin wrappers that hold the parameters and call these.
 
 Most are compositions of engine operations, so their derivatives (of any order) come from
-the engine; `nn.ops` holds the few that are one fused Op. Inputs may be Tensors or arrays;
+the engine; the few that are one node of their own live in `autograd.ops` with the others. Inputs may be Tensors or arrays;
 arrays of targets and labels are moved to the input's device.
 """
 import math
@@ -10,12 +10,8 @@ import math
 import numpy as np
 
 import autograd as ag
-from autograd import Tensor, backend
-from autograd.creation import generator
-from autograd.ops.operands import as_tensor, check_devices, apply_checked
-
-from . import ops
-from .special import erf
+from autograd import Tensor, backend, ops
+from autograd.ops import as_tensor, check_devices
 
 _SQRT_HALF = math.sqrt(0.5)
 _SQRT_TWO_OVER_PI = math.sqrt(2 / math.pi)
@@ -23,12 +19,12 @@ _SQRT_TWO_OVER_PI = math.sqrt(2 / math.pi)
 
 # --- activations ------------------------------------------------------------------------
 def sigmoid(x):
-    """1 / (1 + exp(-x)); its derivative s(1 - s) peaks at 1/4, at 0 (SEED-CLAIM 1)."""
+    """1 / (1 + exp(-x)); its derivative s(1 - s) peaks at 1/4, at 0."""
     return as_tensor(x).sigmoid()
 
 
 def tanh(x):
-    """Zero-centred; its derivative 1 - tanh^2 peaks at 1, at 0 (SEED-CLAIM 3)."""
+    """Zero-centred; its derivative 1 - tanh^2 peaks at 1, at 0."""
     return as_tensor(x).tanh()
 
 
@@ -69,7 +65,7 @@ def gelu(x, approximate="none"):
     default (as PyTorch), or PyTorch's tanh approximation with `approximate="tanh"`."""
     x = as_tensor(x)
     if approximate == "none":
-        return 0.5 * x * (1 + erf(x * _SQRT_HALF))
+        return 0.5 * x * (1 + ag.erf(x * _SQRT_HALF))
     if approximate == "tanh":
         inner = _SQRT_TWO_OVER_PI * (x + 0.044715 * (x * x * x))
         return 0.5 * x * (1 + inner.tanh())
@@ -87,7 +83,7 @@ def softplus(x, beta=1.0, threshold=20.0):
     threshold (where the two agree to float precision)."""
     x = as_tensor(x)
     scaled = x * beta if beta != 1 else x
-    smooth = ops.softplus(scaled)
+    smooth = ag.softplus(scaled)
     if beta != 1:
         smooth = smooth / beta
     return ag.where(scaled > threshold, x, smooth)
@@ -99,7 +95,7 @@ def _axis(axis, dim):
 
 
 def softmax(x, axis=-1, *, dim=None):
-    """exp(x) / sum(exp(x)) along `axis`: positive, summing to 1, order kept (SEED-CLAIM 10)."""
+    """exp(x) / sum(exp(x)) along `axis`: positive, summing to 1, order kept."""
     return as_tensor(x).softmax(_axis(axis, dim))
 
 
@@ -108,21 +104,14 @@ def log_softmax(x, axis=-1, *, dim=None):
 
 
 def step(x):
-    """Heaviside step (x > 0) with gradient 0 everywhere (SEED-CLAIM 8)."""
-    return ops.step(as_tensor(x))
+    """Heaviside step (x > 0) with gradient 0 everywhere."""
+    return ag.step(x)
 
 
 # --- layers -----------------------------------------------------------------------------
 def linear(x, weight, bias=None):
     """x @ weight.T + bias, with weight (out_features, in_features) as in PyTorch."""
-    x = as_tensor(x)
-    if x.ndim == 0 or x.shape[-1] != weight.shape[-1]:
-        raise ValueError(f"linear: an input of shape {x.shape} does not fit a weight of shape "
-                         f"{weight.shape}: the input's last axis must have size "
-                         f"{weight.shape[-1]} (in_features)")
-    check_devices("linear", (x, weight, bias))
-    operands = (x, weight) if bias is None else (x, weight, bias)
-    return apply_checked(ops.LinearMap(), operands)
+    return ops.linear.linear(x, weight, bias)
 
 
 def dropout(x, p=0.5, training=True):
@@ -135,7 +124,7 @@ def dropout(x, p=0.5, training=True):
     x = as_tensor(x)
     if not training or p == 0:
         return x
-    keep = generator().random(x.shape) >= p
+    keep = ag.default_generator().random(x.shape) >= p
     scale = 1 / (1 - p) if p < 1 else 0.0
     mask = (keep * scale).astype(x.dtype)
     return x * Tensor(mask, device=x.device)
@@ -144,7 +133,7 @@ def dropout(x, p=0.5, training=True):
 def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=False,
                momentum=0.1, eps=1e-5):
     """Normalises each channel (axis 1) over the batch and any further axes, then scales by
-    `weight` and shifts by `bias` (SEED-CLAIM 19).
+    `weight` and shifts by `bias`.
 
     Training: uses the batch's mean and biased variance, and (when given) updates the running
     statistics in place, PyTorch's way: running = (1 - momentum) * running + momentum * batch,
@@ -215,18 +204,11 @@ def _target_like(name, target, input):
         if target.dtype != input.dtype:  # the loss is in the input's dtype, never promoted
             target = target.to(input.dtype)
     else:
-        target = Tensor(_host_or_device_array(target), dtype=input.dtype, device=input.device)
+        target = Tensor(backend.as_array(target), dtype=input.dtype, device=input.device)
     if target.shape != input.shape:
         raise ValueError(f"{name}: target of shape {target.shape} does not match input of "
                          f"shape {input.shape}; they must have the same shape")
     return target
-
-
-def _host_or_device_array(values):
-    """Arrays stay as they are (numpy or device); lists and numbers become numpy arrays."""
-    if isinstance(values, np.ndarray) or backend.device_of(values) != "cpu":
-        return values
-    return np.asarray(values)
 
 
 def mse_loss(input, target, reduction="mean"):
@@ -246,7 +228,7 @@ def binary_cross_entropy_with_logits(input, target, reduction="mean"):
     _check_reduction(name, reduction)
     input = as_tensor(input)
     target = _target_like(name, target, input)
-    return _reduce(ops.binary_cross_entropy_with_logits(input, target), reduction)
+    return _reduce(ops.losses.binary_cross_entropy_with_logits(input, target), reduction)
 
 
 def _class_rows(name, input):
@@ -274,7 +256,7 @@ def _class_labels(name, target, input, shape, classes):
         check_devices(name, (input, target))
         labels = target.data
     else:
-        labels = backend.to_device(_host_or_device_array(target), input.device)
+        labels = backend.to_device(backend.as_array(target), input.device)
     if labels.dtype.kind not in "iu":
         raise ValueError(f"{name}: labels must be integer class indices, got dtype "
                          f"{labels.dtype} (labels of shape {tuple(labels.shape)}, input of "
@@ -300,7 +282,7 @@ def cross_entropy(input, target, reduction="mean"):
     input = as_tensor(input)
     rows, shape = _class_rows("cross_entropy", input)
     labels = _class_labels("cross_entropy", target, input, shape, rows.shape[1])
-    loss = ops.softmax_cross_entropy(rows, labels, reduction)
+    loss = ops.losses.softmax_cross_entropy(rows, labels, reduction)
     return loss.reshape(shape) if reduction == "none" else loss
 
 

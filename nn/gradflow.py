@@ -3,7 +3,7 @@
 - `gradient_norms(model)`: per layer, the norm of each parameter's gradient (text with
   `gradient_table`, a log-scale chart with `plot_gradient_norms`);
 - `ActivationRecorder`: activation statistics and histograms per layer, recorded by forward
-  hooks (seed 002's figure: one histogram per layer), and the share of dead ReLU units;
+  hooks (one histogram per layer), and the share of dead ReLU units;
 everything copied to small host arrays as it is read, so no graph is kept alive and it can
 run every N steps of a training loop.
 """
@@ -11,11 +11,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+import autograd as ag
 from autograd import backend
+
+from .activations import Activation
 
 
 def _host(t):
-    return np.asarray(backend.to_device(getattr(t, "data", t), "cpu"), dtype=np.float64)
+    return backend.to_host(getattr(t, "data", t), np.float64)
 
 
 @dataclass
@@ -70,7 +73,7 @@ def _rows(model_or_rows):
 def plot_gradient_norms(model_or_rows, ax=None, label=None, kinds=("weight", "bias")):
     """The "where does the gradient vanish" chart: gradient norm per layer on a log scale,
     the input side on the left. Returns the matplotlib Axes."""
-    import matplotlib.pyplot as plt
+    plt = _pyplot("plot_gradient_norms")
     rows = _rows(model_or_rows)
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 4.5))
@@ -94,16 +97,12 @@ def plot_gradient_norms(model_or_rows, ax=None, label=None, kinds=("weight", "bi
 @dataclass
 class ActivationStats:
     layer: str
-    kind: str               # the module's class name
+    kind: str               # the module's class name, for tables
     mean: float
     std: float
     saturated: float        # share of values within 2% of a saturating bound (sigmoid/tanh)
     dead: float | None      # ReLU-like layers: share of units that were 0 for every sample
     histogram: tuple        # (counts, bin edges) over the layer's values
-
-
-_BOUNDS = {"Sigmoid": (0.0, 1.0), "Tanh": (-1.0, 1.0)}
-_RECTIFIERS = ("ReLU",)
 
 
 class ActivationRecorder:
@@ -113,17 +112,15 @@ class ActivationRecorder:
             model(x)
         print(rec.table()); rec.plot_histograms()
 
-    By default every activation module (Sigmoid, Tanh, ReLU, ...) is recorded; pass `kinds`
-    (class names) or `layers` (dotted names) to choose. Only statistics and a histogram of
-    each output are kept, on the host, so nothing holds the graph.
+    By default every activation module (`nn.Activation`: Sigmoid, Tanh, ReLU, ...) is
+    recorded; pass `kinds` (module classes) or `layers` (dotted names) to choose. Only
+    statistics and a histogram of each output are kept, on the host, so nothing holds the
+    graph.
     """
 
-    DEFAULT_KINDS = ("Sigmoid", "Tanh", "ReLU", "LeakyReLU", "PReLU", "ELU", "GELU", "SiLU",
-                     "Softplus", "Step")
-
-    def __init__(self, model, kinds=None, layers=None, bins=30):
+    def __init__(self, model, kinds=(Activation,), layers=None, bins=30):
         self.model = model
-        self.kinds = tuple(kinds or self.DEFAULT_KINDS)
+        self.kinds = tuple(kinds)
         self.layers = None if layers is None else set(layers)
         self.bins = bins
         self.stats = {}
@@ -134,7 +131,7 @@ class ActivationRecorder:
             return False
         if self.layers is not None:
             return name in self.layers
-        return type(module).__name__ in self.kinds
+        return isinstance(module, self.kinds)
 
     def __enter__(self):
         for name, module in self.model.named_modules():
@@ -149,7 +146,7 @@ class ActivationRecorder:
 
     def _hook(self, name):
         def record(module, inputs, output):
-            self.stats[name] = summarize(name, type(module).__name__, _host(output), self.bins)
+            self.stats[name] = summarize(name, module, _host(output), self.bins)
         return record
 
     def table(self):
@@ -162,14 +159,15 @@ class ActivationRecorder:
         return "\n".join(lines)
 
     def plot_histograms(self, axes=None, title=None):
-        """One histogram per recorded layer, side by side (seed 002's figure)."""
+        """One histogram per recorded layer, side by side."""
         return plot_histograms(list(self.stats.values()), axes=axes, title=title)
 
 
-def summarize(layer, kind, values, bins=30):
-    """Statistics of one layer's output (batch first)."""
+def summarize(layer, module, values, bins=30):
+    """Statistics of one layer's output (batch first), read as the module says it should be:
+    saturation against its `output_bounds`, dead units if it `rectifies`."""
     flat = values.ravel()
-    low, high = _BOUNDS.get(kind, (None, None))
+    low, high = getattr(module, "output_bounds", None) or (None, None)
     if low is not None:
         margin = 0.02 * (high - low)
         saturated = float(np.mean((flat <= low + margin) | (flat >= high - margin)))
@@ -178,25 +176,32 @@ def summarize(layer, kind, values, bins=30):
         saturated = 0.0
         edges = bins
     dead = None
-    if kind in _RECTIFIERS and values.ndim >= 2:
+    if getattr(module, "rectifies", False) and values.ndim >= 2:
         units = values.reshape(values.shape[0], -1)
         dead = float(np.mean(np.all(units <= 0, axis=0)))
     counts, edges = np.histogram(flat, bins=edges)
-    return ActivationStats(layer, kind, float(flat.mean()), float(flat.std()), saturated,
-                           dead, (counts, edges))
+    return ActivationStats(layer, type(module).__name__, float(flat.mean()),
+                           float(flat.std()), saturated, dead, (counts, edges))
 
 
 def dead_unit_fraction(model, x):
     """{layer: share of units that output 0 for every sample of `x`} for the model's ReLU
-    layers (SEED-CLAIM 6: such units get no gradient, so they never recover)."""
+    layers (such units get no gradient, so they never recover)."""
     from autograd import no_grad
-    with ActivationRecorder(model, kinds=_RECTIFIERS) as rec, no_grad():
+    rectifiers = [name for name, m in model.named_modules() if getattr(m, "rectifies", False)]
+    with ActivationRecorder(model, layers=rectifiers) as rec, no_grad():
         model(x)
     return {name: s.dead for name, s in rec.stats.items()}
 
 
-def plot_histograms(stats, axes=None, title=None):
+def _pyplot(feature):
+    ag.extras.require("matplotlib", f"nn.gradflow.{feature}")
     import matplotlib.pyplot as plt
+    return plt
+
+
+def plot_histograms(stats, axes=None, title=None):
+    plt = _pyplot("plot_histograms")
     if axes is None:
         _, axes = plt.subplots(1, len(stats), figsize=(2.6 * len(stats), 2.6), sharey=True,
                                squeeze=False)

@@ -4,7 +4,7 @@ Every function fills its tensor in place (its dtype and device stay), records no
 graph, and returns the tensor. Random values are drawn on the host from autograd's one seeded
 generator, so `nn.manual_seed(s)` gives the same weights on every device.
 
-Why the scales (SEED-CLAIMS 15-18): with weights N(0, 1) a unit's pre-activation has variance
+Why the scales: with weights N(0, 1) a unit's pre-activation has variance
 fan_in, which saturates tanh/sigmoid; with N(0, 0.01) it shrinks layer after layer. Xavier
 keeps the variance about 1 through tanh; He/Kaiming doubles it to make up for ReLU zeroing
 half of its inputs.
@@ -14,7 +14,7 @@ import math
 import numpy as np
 
 from autograd import Tensor, backend, no_grad
-from autograd.creation import generator
+from autograd import default_generator
 
 _LINEAR_LIKE = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
                 "conv_transpose3d", "sigmoid")
@@ -74,12 +74,12 @@ def _fill(tensor, values):
 
 def uniform_(tensor, a=0.0, b=1.0):
     """Fills with samples from U(a, b)."""
-    return _fill(tensor, generator().uniform(a, b, tensor.shape))
+    return _fill(tensor, default_generator().uniform(a, b, tensor.shape))
 
 
 def normal_(tensor, mean=0.0, std=1.0):
     """Fills with samples from N(mean, std^2)."""
-    return _fill(tensor, generator().normal(mean, std, tensor.shape))
+    return _fill(tensor, default_generator().normal(mean, std, tensor.shape))
 
 
 def constant_(tensor, val):

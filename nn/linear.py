@@ -9,6 +9,9 @@ from .module import Module
 from .parameter import Parameter
 
 
+__all__ = ["Linear"]
+
+
 def check_size(layer, name, value, minimum=0):
     """Sizes given to a layer's constructor are integers >= minimum."""
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
@@ -23,7 +26,7 @@ class Linear(Module):
     a=sqrt(5), which is U(-1/sqrt(in_features), 1/sqrt(in_features)), and bias from that same
     range. `init` takes any nn.init function for the weight instead (e.g.
     `init=nn.init.he_normal_`); the bias then starts at zero, the usual companion of a chosen
-    weight scheme (and what keeps an all-equal initialisation symmetric, SEED-CLAIM 14).
+    weight scheme (and what keeps an all-equal initialisation symmetric).
     """
 
     def __init__(self, in_features, out_features, bias=True, init=None):
@@ -53,6 +56,9 @@ class Linear(Module):
 
     def forward(self, x):
         return F.linear(x, self.weight, self.bias)
+
+    def graph_label(self):
+        return f"Linear({self.in_features}→{self.out_features})"
 
     def extra_repr(self):
         return (f"in_features={self.in_features}, out_features={self.out_features}, "

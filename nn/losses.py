@@ -4,6 +4,9 @@ from . import functional as F
 from .module import Module
 
 
+__all__ = ["MSELoss", "CrossEntropyLoss", "NLLLoss", "BCEWithLogitsLoss"]
+
+
 class _Loss(Module):
     """A loss with `reduction` "mean" (the default), "sum", or "none" (one loss per sample)."""
     function = None  # the nn.functional loss it applies

@@ -3,6 +3,9 @@ from .linear import Linear, check_size
 from .module import Module
 
 
+__all__ = ["Maxout"]
+
+
 class Maxout(Module):
     """Each of the out_features units computes `pieces` linear functions of the input and
     outputs the largest, so it learns its own convex, piecewise-linear activation.
@@ -23,6 +26,9 @@ class Maxout(Module):
     def forward(self, x):
         z = self.linear(x)
         return z.reshape(z.shape[:-1] + (self.out_features, self.pieces)).max(axis=-1)
+
+    def graph_label(self):
+        return f"Maxout({self.in_features}→{self.out_features}, {self.pieces} pieces)"
 
     def extra_repr(self):
         return (f"in_features={self.in_features}, out_features={self.out_features}, "

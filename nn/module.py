@@ -5,20 +5,21 @@ as batch norm's running statistics) and child modules. All three register themse
 attribute assignment (`self.fc = nn.Linear(...)`), and every method that walks the model
 (`parameters()`, `state_dict()`, `train()`, `to()`, ...) follows these registries.
 
-Each call also remembers which graph nodes it created: nodes are numbered in creation order
-(`autograd.function._next_seq`), so taking one number before `forward` and one after brackets
-exactly the nodes made inside, nested calls giving nested ranges. That costs two counter ticks
-per module call and nothing per operation; the graph visualiser uses it to group by layer.
+Each call runs inside an `autograd.graph.scope` of the module, so every graph node made
+during the call (its submodules' too) knows which call of which module made it: pictures of
+the graph group nodes by layer with it, however often a module is called.
 """
-from collections import deque, namedtuple
+from collections import namedtuple
 
 import numpy as np
 
+import autograd as ag
 from autograd import Tensor, backend
-from autograd import function as _function
-from autograd.hooks import RemovableHandle
 
 from .parameter import Parameter
+
+__all__ = ["Module"]
+
 
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
 
@@ -30,14 +31,7 @@ class Module:
 
     `training` is True until `eval()` (or `train(False)`); layers such as Dropout and
     BatchNorm behave differently in the two modes.
-
-    `_last_call` is `(start, end)`: graph nodes whose sequence number lies strictly between
-    the two were created by the latest call; None before the first call. `_recent_calls`
-    keeps the last few such ranges, so that a graph can still be grouped by module after the
-    model has been called again (an evaluation pass, say) before it is drawn.
     """
-
-    RECENT_CALLS = 16
 
     def __init__(self):
         state = self.__dict__
@@ -47,8 +41,6 @@ class Module:
         state["_modules"] = {}
         state["_forward_pre_hooks"] = []
         state["_forward_hooks"] = []
-        state["_last_call"] = None
-        state["_recent_calls"] = deque(maxlen=self.RECENT_CALLS)
 
     def forward(self, *args, **kwargs):
         raise NotImplementedError(f"{type(self).__name__} must define forward(self, ...)")
@@ -58,11 +50,8 @@ class Module:
             result = hook(self, args)
             if result is not None:
                 args = result if isinstance(result, tuple) else (result,)
-        start = _function._next_seq()
-        output = self.forward(*args, **kwargs)
-        call = (start, _function._next_seq())
-        self.__dict__["_last_call"] = call
-        self._recent_calls.append(call)
+        with ag.graph.scope(self):
+            output = self.forward(*args, **kwargs)
         for hook in tuple(self._forward_hooks):
             result = hook(self, args, output)
             if result is not None:
@@ -71,24 +60,29 @@ class Module:
 
     def owns_node(self, node):
         """Whether graph node `node` (or the node that made tensor `node`) was created during
-        one of this module's recent calls, its submodules' work included."""
+        a call of this module, its submodules' work included."""
         if isinstance(node, Tensor):
             node = node.grad_fn
-        seq = getattr(node, "_seq", None)
-        return seq is not None and any(start < seq < end for start, end in self._recent_calls)
+        scope = getattr(node, "scope", None)
+        return scope is not None and any(s.owner is self for s in scope.chain())
+
+    def graph_label(self):
+        """How pictures of the graph name this module's cluster of nodes: the class name, and
+        the sizes that say what the layer is (layers override it, e.g. "Linear(100→10)")."""
+        return type(self).__name__
 
     # --- hooks ------------------------------------------------------------------------
     def register_forward_hook(self, hook):
         """Calls `hook(module, inputs, output)` after every forward; a non-None result
         replaces the output. Returns a handle whose `remove()` unregisters it."""
         self._forward_hooks.append(hook)
-        return RemovableHandle(self._forward_hooks, hook)
+        return ag.graph.RemovableHandle(self._forward_hooks, hook)
 
     def register_forward_pre_hook(self, hook):
         """Calls `hook(module, inputs)` before every forward; a non-None result replaces the
         inputs (a tuple, or a single value). Returns a removable handle."""
         self._forward_pre_hooks.append(hook)
-        return RemovableHandle(self._forward_pre_hooks, hook)
+        return ag.graph.RemovableHandle(self._forward_pre_hooks, hook)
 
     # --- registration -----------------------------------------------------------------
     def __setattr__(self, name, value):
@@ -362,10 +356,5 @@ class Module:
 
 
 def _array_of(value):
-    """The array behind a state_dict value: a Tensor's data, a (numpy or device) array, or a
-    python number made into a numpy array."""
-    if isinstance(value, Tensor):
-        return value.data
-    if isinstance(value, np.ndarray) or backend.device_of(value) != "cpu":
-        return value
-    return np.asarray(value)
+    """The array behind a state_dict value: a Tensor's data, or `backend.as_array(value)`."""
+    return value.data if isinstance(value, Tensor) else backend.as_array(value)

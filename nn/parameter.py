@@ -2,6 +2,9 @@
 from autograd import Tensor
 
 
+__all__ = ["Parameter"]
+
+
 class Parameter(Tensor):
     """A leaf Tensor that requires grad. Assigning one to an attribute of a `Module`
     registers it, so it shows up in `parameters()` and the `state_dict()`.

@@ -13,6 +13,9 @@ from autograd import Tensor, backend
 from .module import Module
 
 
+__all__ = ["save", "load"]
+
+
 def save(state, path):
     """Writes a module's state_dict (or a dict of tensors/arrays) to `path`, exactly that
     name (numpy would otherwise append ".npz")."""

@@ -4,12 +4,18 @@ One epoch is one pass over shuffled mini-batches: forward, loss, `zero_grad`, `b
 `step`. The returned History holds per-epoch averages of the loss and the metrics, for the
 training data and, when given, the validation data (evaluated in eval mode, without a graph).
 """
+import numbers
+
 import numpy as np
 
+import autograd as ag
 from autograd import backend, no_grad
 from . import functional as F
 from .data import DataLoader
 from .optim import Adam
+
+
+__all__ = ["fit", "evaluate", "predict", "History"]
 
 
 class History:
@@ -36,10 +42,10 @@ class History:
 
 
 def accuracy(output, target):
-    """Share of rows whose arg-max class equals the integer label (SEED-CLAIM 10: at
+    """Share of rows whose arg-max class equals the integer label (at
     inference the arg-max class is taken)."""
-    predicted = backend.to_device(output.data.argmax(axis=1), "cpu")
-    labels = backend.to_device(getattr(target, "data", target), "cpu")
+    predicted = backend.to_host(output.data.argmax(axis=1))
+    labels = backend.to_host(getattr(target, "data", target))
     return float(np.mean(predicted == labels))
 
 
@@ -58,6 +64,50 @@ def _resolve(name_or_fn, table, what):
     return table[name_or_fn]
 
 
+def _metric_functions(metrics):
+    return {(m if isinstance(m, str) else m.__name__): _resolve(m, METRICS, "metric")
+            for m in metrics}
+
+
+def _check_count(name, value, minimum):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+        raise ValueError(f"fit: {name} must be an integer >= {minimum}, got {value!r}")
+
+
+def _device_of(model):
+    """Where the model's parameters are (batches go there), or None for a model without."""
+    return next((p.device for p in model.parameters()), None)
+
+
+def _averages(model, loader, loss_fn, metric_fns, optimizer=None):
+    """One pass over `loader`: the loss and metrics averaged over samples. With an optimizer
+    every batch is also a training step (forward, zero_grad, backward, step)."""
+    totals, count = {}, 0
+    for xb, yb in loader:
+        output = model(xb)
+        value = loss_fn(output, yb)
+        if optimizer is not None:
+            optimizer.zero_grad()
+            value.backward()
+            optimizer.step()
+        n = len(xb)
+        count += n
+        totals["loss"] = totals.get("loss", 0.0) + value.item() * n
+        for name, fn in metric_fns.items():
+            totals[name] = totals.get(name, 0.0) + fn(output, yb) * n
+    return {k: v / max(count, 1) for k, v in totals.items()}
+
+
+def _epochs(epochs, progress):
+    """range(epochs), as a tqdm bar when tqdm is installed and progress is wanted (None: only
+    on a terminal); without tqdm, no bar."""
+    if progress is False or not ag.extras.available("tqdm"):
+        return range(epochs)
+    from tqdm.auto import tqdm
+    return tqdm(range(epochs), desc="training", unit="epoch",
+                disable=None if progress is None else not progress)
+
+
 def fit(model, x, y, *, loss="cross_entropy", optimizer=None, batch_size=32, epochs=1,
         validation_data=None, metrics=("accuracy",), shuffle=True, seed=None, progress=None,
         on_epoch_end=None):
@@ -67,42 +117,30 @@ def fit(model, x, y, *, loss="cross_entropy", optimizer=None, batch_size=32, epo
     optimizer: an nn.optim optimiser over the model's parameters (default Adam, lr 1e-3).
     validation_data: `(x_val, y_val)`, evaluated after every epoch ("val_" keys).
     metrics: names ("accuracy") or functions `fn(output, target) -> float`.
-    progress: a tqdm bar over epochs; None shows it only on a terminal, False hides it.
+    progress: a tqdm bar over epochs (when tqdm is installed); None shows it only on a
+        terminal, False hides it.
     on_epoch_end: `fn(epoch, values)` called after each epoch (e.g. to record diagnostics).
+    Batches go to the device of the model's parameters.
     """
-    if epochs < 0 or batch_size < 1:
-        raise ValueError(f"fit: epochs must be >= 0 and batch_size >= 1, got epochs={epochs},"
-                         f" batch_size={batch_size}")
+    _check_count("epochs", epochs, 0)
+    _check_count("batch_size", batch_size, 1)
     loss_fn = _resolve(loss, LOSSES, "loss")
-    metric_fns = {(m if isinstance(m, str) else m.__name__): _resolve(m, METRICS, "metric")
-                  for m in metrics}
+    metric_fns = _metric_functions(metrics)
     optimizer = optimizer or Adam(model.parameters())
-    loader = DataLoader((x, y), batch_size=batch_size, shuffle=shuffle, seed=seed)
+    loader = DataLoader((x, y), batch_size=batch_size, shuffle=shuffle, seed=seed,
+                        device=_device_of(model))
     history = History()
-    from tqdm.auto import tqdm
-    bar = tqdm(range(epochs), desc="training", unit="epoch",
-               disable=None if progress is None else not progress)
+    bar = _epochs(epochs, progress)
     for epoch in bar:
         model.train()
-        totals, count = {}, 0
-        for xb, yb in loader:
-            output = model(xb)
-            value = loss_fn(output, yb)
-            optimizer.zero_grad()
-            value.backward()
-            optimizer.step()
-            n = len(xb)
-            count += n
-            totals["loss"] = totals.get("loss", 0.0) + value.item() * n
-            for name, fn in metric_fns.items():
-                totals[name] = totals.get(name, 0.0) + fn(output, yb) * n
-        values = {k: v / max(count, 1) for k, v in totals.items()}
+        values = _averages(model, loader, loss_fn, metric_fns, optimizer)
         if validation_data is not None:
             scores = evaluate(model, *validation_data, loss=loss_fn, metrics=metrics,
                               batch_size=max(batch_size, 256))
             values.update({f"val_{k}": v for k, v in scores.items()})
         history.record(values)
-        bar.set_postfix({k: f"{v:.4g}" for k, v in values.items()})
+        if hasattr(bar, "set_postfix"):
+            bar.set_postfix({k: f"{v:.4g}" for k, v in values.items()})
         if on_epoch_end is not None:
             on_epoch_end(epoch, values)
     return history
@@ -112,29 +150,22 @@ def evaluate(model, x, y, *, loss="cross_entropy", metrics=("accuracy",), batch_
     """Average loss and metrics over `(x, y)` in eval mode, without recording a graph. The
     model's train/eval mode is restored afterwards."""
     loss_fn = _resolve(loss, LOSSES, "loss")
-    metric_fns = {(m if isinstance(m, str) else m.__name__): _resolve(m, METRICS, "metric")
-                  for m in metrics}
     was_training = model.training
     model.eval()
-    totals, count = {}, 0
     with no_grad():
-        for xb, yb in DataLoader((x, y), batch_size=batch_size):
-            output = model(xb)
-            n = len(xb)
-            count += n
-            totals["loss"] = totals.get("loss", 0.0) + loss_fn(output, yb).item() * n
-            for name, fn in metric_fns.items():
-                totals[name] = totals.get(name, 0.0) + fn(output, yb) * n
+        values = _averages(model, DataLoader((x, y), batch_size=batch_size,
+                                             device=_device_of(model)),
+                           loss_fn, _metric_functions(metrics))
     model.train(was_training)
-    return {k: v / max(count, 1) for k, v in totals.items()}
+    return values
 
 
 def predict(model, x, batch_size=256):
     """The model's outputs for `x`, in eval mode and without a graph, as one Tensor."""
-    from autograd import concatenate
     was_training = model.training
     model.eval()
     with no_grad():
-        outputs = [model(xb) for xb in DataLoader(x, batch_size=batch_size)]
+        outputs = [model(xb) for xb in DataLoader(x, batch_size=batch_size,
+                                                  device=_device_of(model))]
     model.train(was_training)
-    return concatenate(outputs, axis=0)
+    return ag.concatenate(outputs, axis=0)

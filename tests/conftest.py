@@ -1,7 +1,7 @@
 """Test configuration: which device the whole suite runs on.
 
 TRACEGRAD_TEST_DEVICE=cpu (default) runs on numpy; =standin runs every test a second time on
-tests/standin_cupy.py, registered as device "cuda"; =cuda runs on real cupy (scripts/test_gpu.sh).
+tests/standin_cupy.py, registered as device "cuda"; =cuda runs on real cupy (tests/run_on_gpu.sh).
 On a device run, tensors made without an explicit device land on it (ag.set_default_device).
 """
 import os

@@ -4,12 +4,15 @@ import numbers
 
 from ..function import Op
 from ..tensor import Tensor
-from . import dual
+from . import either
 from .operands import binary, unary, as_operand, check_devices, apply_checked
+
+__all__ = ["add", "sub", "mul", "div", "neg", "pow", "matmul"]
 
 
 class Add(Op):
     __slots__ = ()
+
     def forward(self, a, b):
         return a + b
 
@@ -17,13 +20,22 @@ class Add(Op):
         return gy, gy
 
 
+def add(a, b):
+    return binary(Add(), a, b)
+
+
 class Sub(Op):
     __slots__ = ()
+
     def forward(self, a, b):
         return a - b
 
     def backward(self, gy):
         return gy, (-gy if self.needs_grad(1) else None)
+
+
+def sub(a, b):
+    return binary(Sub(), a, b)
 
 
 class Mul(Op):
@@ -38,26 +50,42 @@ class Mul(Op):
                 gy * a if self.needs_grad(1) else None)
 
 
+def mul(a, b):
+    return binary(Mul(), a, b)
+
+
 class Div(Op):
+    """a / b. The gradient for b, -a/b², is computed as -(a/b)/b from the saved quotient:
+    b*b would underflow to 0 for |b| around 1e-30 in float32."""
     __slots__ = ()
     saves_inputs = True
+    saves_output = True
 
     def forward(self, a, b):
         return a / b
 
-    def backward(self, gy, a, b):
+    def backward(self, gy, a, b, y):
         ga = gy / b if self.needs_grad(0) else None
-        gb = -gy * a / (b * b) if self.needs_grad(1) else None
+        gb = -gy * (y / b) if self.needs_grad(1) else None
         return ga, gb
+
+
+def div(a, b):
+    return binary(Div(), a, b)
 
 
 class Neg(Op):
     __slots__ = ()
+
     def forward(self, x):
         return -x
 
     def backward(self, gy):
         return -gy
+
+
+def neg(x):
+    return unary(Neg(), x)
 
 
 class Pow(Op):
@@ -75,11 +103,15 @@ class Pow(Op):
         if self.needs_grad(0):
             ga = gy * b * a ** (b - 1)
             if not isinstance(b, numbers.Number) or b == 0:
-                ga = dual.where(dual.data(b) == 0, 0.0, ga)
+                ga = either.where(either.data(b) == 0, 0.0, ga)
         if self.needs_grad(1):
-            at_zero = (dual.data(a) == 0) & (dual.data(b) >= 0)
-            gb = dual.where(at_zero, 0.0, gy * y * dual.log(dual.where(at_zero, 1.0, a)))
+            at_zero = (either.data(a) == 0) & (either.data(b) >= 0)
+            gb = either.where(at_zero, 0.0, gy * y * either.log(either.where(at_zero, 1.0, a)))
         return ga, gb
+
+
+def pow(a, b):
+    return binary(Pow(), a, b)
 
 
 class MatMul(Op):
@@ -104,38 +136,14 @@ class MatMul(Op):
             gy2 = gy2.reshape(tuple(gy2.shape) + (1,))
         ga = gb = None
         if self.needs_grad(0):
-            ga = gy2 @ dual.swap_last_axes(b2)
+            ga = gy2 @ either.swap_last_axes(b2)
             if a.ndim == 1:
                 ga = ga.reshape(tuple(ga.shape[:-2]) + tuple(ga.shape[-1:]))
         if self.needs_grad(1):
-            gb = dual.swap_last_axes(a2) @ gy2
+            gb = either.swap_last_axes(a2) @ gy2
             if b.ndim == 1:
                 gb = gb.reshape(tuple(gb.shape[:-1]))
         return ga, gb
-
-
-def add(a, b):
-    return binary(Add(), a, b)
-
-
-def sub(a, b):
-    return binary(Sub(), a, b)
-
-
-def mul(a, b):
-    return binary(Mul(), a, b)
-
-
-def div(a, b):
-    return binary(Div(), a, b)
-
-
-def neg(x):
-    return unary(Neg(), x)
-
-
-def pow(a, b):
-    return binary(Pow(), a, b)
 
 
 def matmul(a, b):

@@ -1,28 +1,39 @@
-"""Elementwise functions. At a kink the gradient is PyTorch's: relu'(0) = abs'(0) = 0."""
+"""Elementwise functions. At a kink the gradient is PyTorch's: relu'(0) = abs'(0) = 0.
+
+The one-input ones are `Elementwise` ops: `local(*saved)` is their derivative at each
+element, which backward multiplies the gradient by and pictures of the graph show. The
+activations among them declare how that derivative reads (`derivative`), because that is
+where it teaches: sigmoid's never exceeds 1/4, relu's only lets the gradient pass or stops it.
+"""
 import numpy as np
 
 from ..backend import array_module
-from ..function import Op
+from ..function import Op, Elementwise, Derivative
 from ..tensor import Tensor
-from . import dual
+from . import either
 from .operands import binary, unary, as_operand, as_tensor, apply_checked, check_devices
 
+__all__ = ["exp", "log", "sqrt", "abs", "sin", "cos", "tanh", "sigmoid", "relu", "softplus",
+           "step", "clip", "maximum", "minimum", "where"]
 
-class Exp(Op):
+
+class Exp(Elementwise):
     __slots__ = ()
-    derivative = "exp'"
     saves_output = True
 
     def forward(self, x):
         return array_module(x).exp(x)
 
-    def backward(self, gy, y):
-        return gy * y
+    def local(self, y):
+        return y
 
 
-class Log(Op):
+def exp(x):
+    return unary(Exp(), x)
+
+
+class Log(Elementwise):
     __slots__ = ()
-    derivative = "log'"
     saves_inputs = True
 
     def forward(self, x):
@@ -31,10 +42,16 @@ class Log(Op):
     def backward(self, gy, x):
         return gy / x
 
+    def local(self, x):
+        return 1 / x
 
-class Sqrt(Op):
+
+def log(x):
+    return unary(Log(), x)
+
+
+class Sqrt(Elementwise):
     __slots__ = ()
-    derivative = "sqrt'"
     saves_output = True
 
     def forward(self, x):
@@ -43,53 +60,75 @@ class Sqrt(Op):
     def backward(self, gy, y):
         return gy / (2 * y)
 
+    def local(self, y):
+        return 0.5 / y
 
-class Abs(Op):
+
+def sqrt(x):
+    return unary(Sqrt(), x)
+
+
+class Abs(Elementwise):
     __slots__ = ()
-    derivative = "abs'"
     saves_inputs = True
 
     def forward(self, x):
         return array_module(x).abs(x)
 
-    def backward(self, gy, x):
-        return gy * dual.constant(gy, array_module(dual.data(x)).sign(dual.data(x)), x)
+    def local(self, x):
+        values = either.data(x)
+        return either.constant(x, array_module(values).sign(values), x)
 
 
-class Sin(Op):
+def abs(x):
+    return unary(Abs(), x)
+
+
+class Sin(Elementwise):
     __slots__ = ()
-    derivative = "sin'"
     saves_inputs = True
 
     def forward(self, x):
         return array_module(x).sin(x)
 
-    def backward(self, gy, x):
-        return gy * dual.cos(x)
+    def local(self, x):
+        return either.cos(x)
 
 
-class Cos(Op):
+def sin(x):
+    return unary(Sin(), x)
+
+
+class Cos(Elementwise):
     __slots__ = ()
-    derivative = "cos'"
     saves_inputs = True
 
     def forward(self, x):
         return array_module(x).cos(x)
 
-    def backward(self, gy, x):
-        return -gy * dual.sin(x)
+    def local(self, x):
+        return -either.sin(x)
 
 
-class Tanh(Op):
+def cos(x):
+    return unary(Cos(), x)
+
+
+class Tanh(Elementwise):
+    """Zero-centred; its derivative 1 - tanh² peaks at 1, at 0, and vanishes for large |x|."""
     __slots__ = ()
-    derivative = "tanh'"
+    derivative = Derivative("tanh'", most=1.0)
     saves_output = True
 
     def forward(self, x):
         return array_module(x).tanh(x)
 
-    def backward(self, gy, y):
-        return gy * (1 - y * y)
+    def local(self, y):
+        return 1 - y * y
+
+
+def tanh(x):
+    return unary(Tanh(), x)
 
 
 def sigmoid_array(x):
@@ -105,33 +144,80 @@ def sigmoid_array(x):
     return xp.where(x >= 0, r, e * r)
 
 
-class Sigmoid(Op):
+class Sigmoid(Elementwise):
+    """1 / (1 + exp(-x)). Its derivative s(1 - s) is at most 1/4 (at x = 0), so a chain of
+    sigmoid layers multiplies the gradient by a factor of at most 1/4 per layer."""
     __slots__ = ()
-    derivative = "σ'"
+    derivative = Derivative("σ'", most=0.25)
     saves_output = True
 
     def forward(self, x):
         return sigmoid_array(x)
 
-    def backward(self, gy, y):
-        return gy * y * (1 - y)
+    def local(self, y):
+        return y * (1 - y)
 
 
-class ReLU(Op):
+def sigmoid(x):
+    return unary(Sigmoid(), x)
+
+
+class ReLU(Elementwise):
+    """max(0, x): the gradient passes unchanged where x > 0 and stops elsewhere."""
     __slots__ = ()
-    derivative = "relu'"
+    derivative = Derivative("relu'", most=1.0, gates=True)
     saves_output = True
 
     def forward(self, x):
         return array_module(x).maximum(x, 0)
 
-    def backward(self, gy, y):
-        return gy * dual.constant(gy, dual.data(y) > 0, y)
+    def local(self, y):
+        return either.constant(y, (either.data(y) > 0).astype(y.dtype), y)
 
 
-class Clip(Op):
+def relu(x):
+    return unary(ReLU(), x)
+
+
+class Softplus(Elementwise):
+    """log(1 + exp(x)), finite and accurate for any x: numpy's logaddexp(0, x) computes it as
+    max(x, 0) + log1p(exp(-|x|)). Its derivative is sigmoid(x), exact in both tails (0 at
+    -1000, 1 at +1000 and at +inf)."""
+    __slots__ = ()
+    derivative = Derivative("softplus'", most=1.0)
+    saves_inputs = True
+
+    def forward(self, x):
+        return array_module(x).logaddexp(0, x)
+
+    def local(self, x):
+        return either.sigmoid(x)
+
+
+def softplus(x):
+    return unary(Softplus(), x)
+
+
+class Step(Elementwise):
+    """The Heaviside step (x > 0). Its derivative is 0 wherever it exists, so the gradient
+    is exactly 0 everywhere: nothing before a step can learn by gradient descent."""
+    __slots__ = ()
+    derivative = Derivative("step'", most=0.0, gates=True)
+    saves_output = True
+
+    def forward(self, x):
+        return (x > 0).astype(x.dtype)
+
+    def local(self, y):
+        return y * 0
+
+
+def step(x):
+    return unary(Step(), x)
+
+
+class Clip(Elementwise):
     """Clamp to [lo, hi] (either may be None); the gradient passes where lo <= x <= hi."""
-    derivative = "clip'"
     __slots__ = ("lo", "hi")
     saves_inputs = True
 
@@ -142,12 +228,18 @@ class Clip(Op):
     def forward(self, x):
         return array_module(x).clip(x, self.lo, self.hi)
 
-    def backward(self, gy, x):
-        values = dual.data(x)
+    def local(self, x):
+        values = either.data(x)
         inside = None if self.lo is None else values >= self.lo
         if self.hi is not None:
             inside = values <= self.hi if inside is None else inside & (values <= self.hi)
-        return gy * dual.constant(gy, inside, x)
+        return either.constant(x, inside.astype(values.dtype), x)
+
+
+def clip(x, lo=None, hi=None):
+    if lo is None and hi is None:
+        raise ValueError("clip: give at least one of lo and hi")
+    return unary(Clip(lo, hi), x)
 
 
 class _Select(Op):
@@ -157,15 +249,16 @@ class _Select(Op):
     saves_inputs = True
 
     def backward(self, gy, a, b):
-        a_wins = self.wins(dual.data(a), dual.data(b))
-        share = a_wins + 0.5 * (dual.data(a) == dual.data(b))
+        a_wins = self.wins(either.data(a), either.data(b))
+        share = a_wins + 0.5 * (either.data(a) == either.data(b))
         share = share.astype(gy.dtype)
-        return (gy * dual.constant(gy, share, a, b) if self.needs_grad(0) else None,
-                gy * dual.constant(gy, 1 - share, a, b) if self.needs_grad(1) else None)
+        return (gy * either.constant(gy, share, a, b) if self.needs_grad(0) else None,
+                gy * either.constant(gy, 1 - share, a, b) if self.needs_grad(1) else None)
 
 
 class Maximum(_Select):
     __slots__ = ()
+
     def forward(self, a, b):
         return array_module(a).maximum(a, b)
 
@@ -174,14 +267,23 @@ class Maximum(_Select):
         return a > b
 
 
+def maximum(a, b):
+    return binary(Maximum(), a, b)
+
+
 class Minimum(_Select):
     __slots__ = ()
+
     def forward(self, a, b):
         return array_module(a).minimum(a, b)
 
     @staticmethod
     def wins(a, b):
         return a < b
+
+
+def minimum(a, b):
+    return binary(Minimum(), a, b)
 
 
 class Where(Op):
@@ -196,73 +298,8 @@ class Where(Op):
 
     def backward(self, gy):
         zero = gy * 0
-        return (dual.where(self.cond, gy, zero) if self.needs_grad(0) else None,
-                dual.where(self.cond, zero, gy) if self.needs_grad(1) else None)
-
-
-class AsType(Op):
-    """A dtype conversion; the gradient goes back in the source dtype."""
-    __slots__ = ("dtype", "source")
-
-    def __init__(self, dtype):
-        self.dtype = dtype
-
-    def forward(self, x):
-        self.source = x.dtype
-        return x.astype(self.dtype)
-
-    def backward(self, gy):
-        return dual.astype(gy, self.source)
-
-
-def exp(x):
-    return unary(Exp(), x)
-
-
-def log(x):
-    return unary(Log(), x)
-
-
-def sqrt(x):
-    return unary(Sqrt(), x)
-
-
-def abs(x):
-    return unary(Abs(), x)
-
-
-def sin(x):
-    return unary(Sin(), x)
-
-
-def cos(x):
-    return unary(Cos(), x)
-
-
-def tanh(x):
-    return unary(Tanh(), x)
-
-
-def sigmoid(x):
-    return unary(Sigmoid(), x)
-
-
-def relu(x):
-    return unary(ReLU(), x)
-
-
-def clip(x, lo=None, hi=None):
-    if lo is None and hi is None:
-        raise ValueError("clip: give at least one of lo and hi")
-    return unary(Clip(lo, hi), x)
-
-
-def maximum(a, b):
-    return binary(Maximum(), a, b)
-
-
-def minimum(a, b):
-    return binary(Minimum(), a, b)
+        return (either.where(self.cond, gy, zero) if self.needs_grad(0) else None,
+                either.where(self.cond, zero, gy) if self.needs_grad(1) else None)
 
 
 def where(cond, a, b):
@@ -278,9 +315,24 @@ def where(cond, a, b):
     return apply_checked(Where(cond.data), (a, b), shown=(cond, a, b))
 
 
+class AsType(Op):
+    """A dtype conversion; the gradient goes back in the source dtype."""
+    __slots__ = ("dtype", "source")
+
+    def __init__(self, dtype):
+        self.dtype = dtype
+
+    def forward(self, x):
+        self.source = x.dtype
+        return x.astype(self.dtype)
+
+    def backward(self, gy):
+        return either.astype(gy, self.source)
+
+
 def astype(x, dtype):
     dtype = np.dtype(dtype)
     x = as_tensor(x)
-    if x.requires_grad and dtype.kind not in "fc":
+    if x.requires_grad and dtype.kind != "f":
         return Tensor._from_node(x.data.astype(dtype), None)  # integer casts are not differentiable
     return unary(AsType(dtype), x)

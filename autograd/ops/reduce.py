@@ -4,8 +4,10 @@ import numpy as np
 
 from ..backend import array_module
 from ..function import Op
-from . import dual
+from . import either
 from .operands import as_tensor, unary, axis_error
+
+__all__ = ["sum", "mean", "var", "max", "min", "logsumexp", "sum_to"]
 
 
 def normalize_axes(name, axis, ndim):
@@ -40,11 +42,17 @@ class _Reduction(Op):
 
     def _spread(self, gy):
         """The output gradient broadcast to the input shape."""
-        return dual.broadcast_to(gy.reshape(self.kept_shape), self.in_shape)
+        return either.broadcast_to(gy.reshape(self.kept_shape), self.in_shape)
+
+
+def _reduce(cls, name, x, axis, keepdims):
+    x = as_tensor(x)
+    return unary(cls(normalize_axes(name, axis, x.ndim), keepdims), x)
 
 
 class Sum(_Reduction):
     __slots__ = ()
+
     def forward(self, x):
         self._remember(x)
         return x.sum(axis=self.axes, keepdims=self.keepdims)
@@ -53,8 +61,13 @@ class Sum(_Reduction):
         return self._spread(gy)
 
 
+def sum(x, axis=None, keepdims=False):
+    return _reduce(Sum, "sum", x, axis, keepdims)
+
+
 class Mean(_Reduction):
     __slots__ = ()
+
     def forward(self, x):
         self._remember(x)
         return x.mean(axis=self.axes, keepdims=self.keepdims)
@@ -66,6 +79,24 @@ class Mean(_Reduction):
         return self._spread(gy) / count if count else self._spread(gy)
 
 
+def mean(x, axis=None, keepdims=False):
+    return _reduce(Mean, "mean", x, axis, keepdims)
+
+
+def var(x, axis=None, keepdims=False, ddof=0):
+    """numpy's variance: mean squared deviation, divided by (n - ddof) instead of n."""
+    x = as_tensor(x)
+    axes = normalize_axes("var", axis, x.ndim)
+    count = 1
+    for a in axes:
+        count *= x.shape[a]
+    deviation = x - mean(x, axes, keepdims=True)
+    squares = sum(deviation * deviation, axes, keepdims)
+    # numpy's and PyTorch's answer when n - ddof <= 0: inf (nan for an empty axis), never a
+    # negative variance
+    return squares / (count - ddof) if count > ddof else squares / 0.0
+
+
 class _Extreme(_Reduction):
     """max / min: the gradient is shared evenly by the elements that attain the extreme (like
     PyTorch's amax/amin)."""
@@ -74,24 +105,40 @@ class _Extreme(_Reduction):
     saves_output = True
 
     def backward(self, gy, x, y):
-        xd = dual.data(x)
-        hit = xd == dual.data(y).reshape(self.kept_shape)
+        xd = either.data(x)
+        hit = xd == either.data(y).reshape(self.kept_shape)
         share = hit / hit.sum(axis=self.axes, keepdims=True)
-        return self._spread(gy) * dual.constant(gy, share.astype(gy.dtype), x)
+        return self._spread(gy) * either.constant(gy, share.astype(gy.dtype), x)
 
 
 class Max(_Extreme):
     __slots__ = ()
+
     def forward(self, x):
         self._remember(x)
         return x.max(axis=self.axes, keepdims=self.keepdims)
 
 
+def max(x, axis=None, keepdims=False):
+    x = as_tensor(x)
+    if x.size == 0:
+        raise ValueError(f"max: the tensor of shape {x.shape} is empty")
+    return _reduce(Max, "max", x, axis, keepdims)
+
+
 class Min(_Extreme):
     __slots__ = ()
+
     def forward(self, x):
         self._remember(x)
         return x.min(axis=self.axes, keepdims=self.keepdims)
+
+
+def min(x, axis=None, keepdims=False):
+    x = as_tensor(x)
+    if x.size == 0:
+        raise ValueError(f"min: the tensor of shape {x.shape} is empty")
+    return _reduce(Min, "min", x, axis, keepdims)
 
 
 class LogSumExp(_Reduction):
@@ -110,7 +157,11 @@ class LogSumExp(_Reduction):
             n for i, n in enumerate(x.shape) if i not in self.axes))
 
     def backward(self, gy, x, y):
-        return self._spread(gy) * dual.exp(x - y.reshape(self.kept_shape))
+        return self._spread(gy) * either.exp(x - y.reshape(self.kept_shape))
+
+
+def logsumexp(x, axis=None, keepdims=False):
+    return _reduce(LogSumExp, "logsumexp", x, axis, keepdims)
 
 
 class SumTo(Op):
@@ -125,7 +176,7 @@ class SumTo(Op):
         return sum_to_array(x, self.shape)
 
     def backward(self, gy):
-        return dual.broadcast_to(gy, self.in_shape)
+        return either.broadcast_to(gy, self.in_shape)
 
 
 def sum_to_array(a, shape):
@@ -139,48 +190,6 @@ def sum_to_array(a, shape):
     if not axes:
         return a
     return a.sum(axis=axes, keepdims=True).reshape(shape)
-
-
-def _reduce(cls, name, x, axis, keepdims):
-    x = as_tensor(x)
-    return unary(cls(normalize_axes(name, axis, x.ndim), keepdims), x)
-
-
-def sum(x, axis=None, keepdims=False):
-    return _reduce(Sum, "sum", x, axis, keepdims)
-
-
-def mean(x, axis=None, keepdims=False):
-    return _reduce(Mean, "mean", x, axis, keepdims)
-
-
-def max(x, axis=None, keepdims=False):
-    x = as_tensor(x)
-    if x.size == 0:
-        raise ValueError(f"max: the tensor of shape {x.shape} is empty")
-    return _reduce(Max, "max", x, axis, keepdims)
-
-
-def min(x, axis=None, keepdims=False):
-    x = as_tensor(x)
-    if x.size == 0:
-        raise ValueError(f"min: the tensor of shape {x.shape} is empty")
-    return _reduce(Min, "min", x, axis, keepdims)
-
-
-def logsumexp(x, axis=None, keepdims=False):
-    return _reduce(LogSumExp, "logsumexp", x, axis, keepdims)
-
-
-def var(x, axis=None, keepdims=False, ddof=0):
-    """numpy's variance: mean squared deviation, divided by (n - ddof) instead of n."""
-    x = as_tensor(x)
-    axes = normalize_axes("var", axis, x.ndim)
-    count = 1
-    for a in axes:
-        count *= x.shape[a]
-    deviation = x - mean(x, axes, keepdims=True)
-    return sum(deviation * deviation, axes, keepdims) / (count - ddof)
 
 
 def sum_to(x, shape):

@@ -5,12 +5,15 @@ import numpy as np
 from ..backend import array_module
 from ..function import Op, apply
 from ..tensor import Tensor
-from . import dual
+from . import either
 from .operands import as_tensor, unary, check_devices, axis_error
 
+__all__ = ["reshape", "transpose", "flatten", "expand_dims", "squeeze", "broadcast_to",
+           "concatenate", "stack"]
 
-def _shape_arg(shape):
-    """reshape(2, 3) and reshape((2, 3)) mean the same."""
+
+def shape_argument(shape):
+    """f(2, 3) and f((2, 3)) mean the same, for reshape and the creation functions."""
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         return tuple(shape[0])
     return tuple(shape)
@@ -30,6 +33,68 @@ class Reshape(Op):
         return gy.reshape(self.in_shape)
 
 
+def reshape(x, *shape):
+    x = as_tensor(x)
+    shape = shape_argument(shape)
+    try:
+        new_shape = _resolve_shape(x.size, shape)
+    except ValueError:
+        raise ValueError(f"reshape: cannot reshape a tensor of shape {x.shape} "
+                         f"({x.size} elements) into shape {shape}") from None
+    return unary(Reshape(new_shape), x)
+
+
+def _resolve_shape(size, shape):
+    """`shape` with its -1 (at most one) filled in; ValueError if it cannot hold `size`."""
+    known = 1
+    for n in shape:
+        if n != -1:
+            if not isinstance(n, (int, np.integer)) or n < 0:
+                raise ValueError
+            known *= n
+    unknown = shape.count(-1)
+    if unknown > 1:
+        raise ValueError
+    if unknown:
+        if known == 0 or size % known:
+            raise ValueError
+        return tuple(size // known if n == -1 else int(n) for n in shape)
+    if known != size:
+        raise ValueError
+    return tuple(int(n) for n in shape)
+
+
+def flatten(x):
+    return reshape(x, -1)
+
+
+def expand_dims(x, axis):
+    x = as_tensor(x)
+    ndim = x.ndim + 1
+    if not -ndim <= axis < ndim:
+        raise axis_error(f"expand_dims: axis {axis} is out of range for a result with {ndim} "
+                         f"dimensions")
+    axis %= ndim
+    return reshape(x, x.shape[:axis] + (1,) + x.shape[axis:])
+
+
+def squeeze(x, axis=None):
+    x = as_tensor(x)
+    if axis is None:
+        axes = [i for i, n in enumerate(x.shape) if n == 1]
+    else:
+        axes = [axis] if isinstance(axis, int) else list(axis)
+        for a in axes:
+            if not -x.ndim <= a < x.ndim:
+                raise axis_error(f"squeeze: axis {a} is out of range for a tensor of shape "
+                                 f"{x.shape}")
+            if x.shape[a] != 1:
+                raise ValueError(f"squeeze: axis {a} of a tensor of shape {x.shape} is not "
+                                 "of size 1")
+        axes = [a % x.ndim for a in axes]
+    return reshape(x, tuple(n for i, n in enumerate(x.shape) if i not in axes))
+
+
 class Transpose(Op):
     __slots__ = ("axes",)
 
@@ -43,6 +108,32 @@ class Transpose(Op):
         return gy.transpose(tuple(np.argsort(self.axes)))
 
 
+def transpose(x, *axes):
+    """numpy's meaning: a permutation of all axes; none given reverses them."""
+    x = as_tensor(x)
+    axes = shape_argument(axes)
+    if not axes:
+        axes = tuple(range(x.ndim - 1, -1, -1))
+    for a in axes:
+        if not -x.ndim <= a < x.ndim:
+            raise axis_error(f"transpose: axis {a} is out of range for a tensor of shape "
+                             f"{x.shape}")
+    if sorted(a % x.ndim for a in axes) != list(range(x.ndim)):
+        raise ValueError(f"transpose: axes {axes} are not a permutation of the "
+                         f"{x.ndim} axes of a tensor of shape {x.shape}")
+    return unary(Transpose(tuple(a % x.ndim for a in axes)), x)
+
+
+def swap_last_axes(x):
+    """The matrix transpose of the last two axes (`x.mT`)."""
+    x = as_tensor(x)
+    if x.ndim < 2:
+        raise ValueError(f"mT: needs at least 2 dimensions, got shape {x.shape}")
+    axes = list(range(x.ndim))
+    axes[-1], axes[-2] = axes[-2], axes[-1]
+    return unary(Transpose(tuple(axes)), x)
+
+
 class BroadcastTo(Op):
     __slots__ = ("shape", "in_shape")
 
@@ -54,7 +145,21 @@ class BroadcastTo(Op):
         return array_module(x).broadcast_to(x, self.shape)
 
     def backward(self, gy):
-        return dual.sum_to(gy, self.in_shape)
+        return either.sum_to(gy, self.in_shape)
+
+
+def broadcast_to(x, shape):
+    x = as_tensor(x)
+    shape = tuple(shape)
+    try:
+        if np.broadcast_shapes(x.shape, shape) != shape:
+            raise ValueError
+    except ValueError:
+        raise ValueError(f"broadcast_to: a tensor of shape {x.shape} cannot be broadcast to "
+                         f"shape {shape}") from None
+    if shape == x.shape:
+        return x
+    return unary(BroadcastTo(shape), x)
 
 
 class GetItem(Op):
@@ -105,143 +210,6 @@ def scatter_add(values, index, shape):
     return out
 
 
-class Concatenate(Op):
-    __slots__ = ("axis", "sizes")
-
-    def __init__(self, axis):
-        self.axis = axis
-
-    def forward(self, *xs):
-        self.sizes = [x.shape[self.axis] for x in xs]
-        return array_module(xs[0]).concatenate(xs, axis=self.axis)
-
-    def backward(self, gy):
-        grads, start = [], 0
-        lead = (slice(None),) * self.axis
-        for i, size in enumerate(self.sizes):
-            grads.append(gy[lead + (slice(start, start + size),)] if self.needs_grad(i)
-                         else None)
-            start += size
-        return tuple(grads)
-
-
-class Stack(Op):
-    __slots__ = ("axis",)
-
-    def __init__(self, axis):
-        self.axis = axis
-
-    def forward(self, *xs):
-        return array_module(xs[0]).stack(xs, axis=self.axis)
-
-    def backward(self, gy):
-        lead = (slice(None),) * self.axis
-        return tuple(gy[lead + (i,)] if self.needs_grad(i) else None
-                     for i in range(len(self._edges)))
-
-
-def reshape(x, *shape):
-    x = as_tensor(x)
-    shape = _shape_arg(shape)
-    try:
-        new_shape = _resolve_shape(x.size, shape)
-    except ValueError:
-        raise ValueError(f"reshape: cannot reshape a tensor of shape {x.shape} "
-                         f"({x.size} elements) into shape {shape}") from None
-    return unary(Reshape(new_shape), x)
-
-
-def _resolve_shape(size, shape):
-    """`shape` with its -1 (at most one) filled in; ValueError if it cannot hold `size`."""
-    known = 1
-    for n in shape:
-        if n != -1:
-            if not isinstance(n, (int, np.integer)) or n < 0:
-                raise ValueError
-            known *= n
-    unknown = shape.count(-1)
-    if unknown > 1:
-        raise ValueError
-    if unknown:
-        if known == 0 or size % known:
-            raise ValueError
-        return tuple(size // known if n == -1 else int(n) for n in shape)
-    if known != size:
-        raise ValueError
-    return tuple(int(n) for n in shape)
-
-
-def transpose(x, *axes):
-    """numpy's meaning: a permutation of all axes; none given reverses them."""
-    x = as_tensor(x)
-    axes = _shape_arg(axes)
-    if not axes:
-        axes = tuple(range(x.ndim - 1, -1, -1))
-    for a in axes:
-        if not -x.ndim <= a < x.ndim:
-            raise axis_error(f"transpose: axis {a} is out of range for a tensor of shape "
-                             f"{x.shape}")
-    if sorted(a % x.ndim for a in axes) != list(range(x.ndim)):
-        raise ValueError(f"transpose: axes {axes} are not a permutation of the "
-                         f"{x.ndim} axes of a tensor of shape {x.shape}")
-    return unary(Transpose(tuple(a % x.ndim for a in axes)), x)
-
-
-def swap_last_axes(x):
-    """The matrix transpose of the last two axes (`x.mT`)."""
-    x = as_tensor(x)
-    if x.ndim < 2:
-        raise ValueError(f"mT: needs at least 2 dimensions, got shape {x.shape}")
-    axes = list(range(x.ndim))
-    axes[-1], axes[-2] = axes[-2], axes[-1]
-    return unary(Transpose(tuple(axes)), x)
-
-
-def flatten(x):
-    return reshape(x, -1)
-
-
-def expand_dims(x, axis):
-    x = as_tensor(x)
-    ndim = x.ndim + 1
-    if not -ndim <= axis < ndim:
-        raise axis_error(f"expand_dims: axis {axis} is out of range for a result with {ndim} "
-                         f"dimensions")
-    axis %= ndim
-    return reshape(x, x.shape[:axis] + (1,) + x.shape[axis:])
-
-
-def squeeze(x, axis=None):
-    x = as_tensor(x)
-    if axis is None:
-        axes = [i for i, n in enumerate(x.shape) if n == 1]
-    else:
-        axes = [axis] if isinstance(axis, int) else list(axis)
-        for a in axes:
-            if not -x.ndim <= a < x.ndim:
-                raise axis_error(f"squeeze: axis {a} is out of range for a tensor of shape "
-                                 f"{x.shape}")
-            if x.shape[a] != 1:
-                raise ValueError(f"squeeze: axis {a} of a tensor of shape {x.shape} is not "
-                                 "of size 1")
-        axes = [a % x.ndim for a in axes]
-    return reshape(x, tuple(n for i, n in enumerate(x.shape) if i not in axes))
-
-
-def broadcast_to(x, shape):
-    x = as_tensor(x)
-    shape = tuple(shape)
-    try:
-        if np.broadcast_shapes(x.shape, shape) != shape:
-            raise ValueError
-    except ValueError:
-        raise ValueError(f"broadcast_to: a tensor of shape {x.shape} cannot be broadcast to "
-                         f"shape {shape}") from None
-    if shape == x.shape:
-        return x
-    return unary(BroadcastTo(shape), x)
-
-
 def _index_arrays(index, x):
     """Tensors and lists inside an index become arrays on x's device."""
     items = index if isinstance(index, tuple) else (index,)
@@ -269,6 +237,41 @@ def getitem(x, index):
                          f"{x.shape}: {error}") from None
 
 
+class Clone(Op):
+    """A copy of the values in new memory; the gradient passes unchanged."""
+    __slots__ = ()
+
+    def forward(self, x):
+        return x.copy()
+
+    def backward(self, gy):
+        return gy
+
+
+def clone(x):
+    return unary(Clone(), x)
+
+
+class Concatenate(Op):
+    __slots__ = ("axis", "sizes")
+
+    def __init__(self, axis):
+        self.axis = axis
+
+    def forward(self, *xs):
+        self.sizes = [x.shape[self.axis] for x in xs]
+        return array_module(xs[0]).concatenate(xs, axis=self.axis)
+
+    def backward(self, gy):
+        grads, start = [], 0
+        lead = (slice(None),) * self.axis
+        for i, size in enumerate(self.sizes):
+            grads.append(gy[lead + (slice(start, start + size),)] if self.needs_grad(i)
+                         else None)
+            start += size
+        return tuple(grads)
+
+
 def _sequence(name, seq):
     tensors = [as_tensor(t) for t in seq]
     if not tensors:
@@ -293,6 +296,21 @@ def concatenate(seq, axis=0):
             raise ValueError(f"concatenate: shapes {shapes} must match except along axis "
                              f"{axis}")
     return apply(Concatenate(axis), tuple(tensors))
+
+
+class Stack(Op):
+    __slots__ = ("axis",)
+
+    def __init__(self, axis):
+        self.axis = axis
+
+    def forward(self, *xs):
+        return array_module(xs[0]).stack(xs, axis=self.axis)
+
+    def backward(self, gy):
+        lead = (slice(None),) * self.axis
+        return tuple(gy[lead + (i,)] if self.needs_grad(i) else None
+                     for i in range(len(self._edges)))
 
 
 def stack(seq, axis=0):

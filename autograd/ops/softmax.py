@@ -2,13 +2,24 @@
 +-1000 give finite values and finite gradients."""
 from ..backend import array_module
 from ..function import Op
-from . import dual
+from . import either
 from .operands import as_tensor, unary
 from .reduce import normalize_axes
+
+__all__ = ["softmax", "log_softmax"]
 
 
 def _shifted(x, axis):
     return x - x.max(axis=axis, keepdims=True)
+
+
+def _axis(name, x, axis):
+    return normalize_axes(name, axis, x.ndim)[0] if x.ndim else None
+
+
+def softmax_array(x, axis):
+    e = array_module(x).exp(_shifted(x, axis))
+    return e / e.sum(axis=axis, keepdims=True)
 
 
 class Softmax(Op):
@@ -19,11 +30,15 @@ class Softmax(Op):
         self.axis = axis
 
     def forward(self, x):
-        e = array_module(x).exp(_shifted(x, self.axis))
-        return e / e.sum(axis=self.axis, keepdims=True)
+        return softmax_array(x, self.axis)
 
     def backward(self, gy, y):
         return y * (gy - (gy * y).sum(axis=self.axis, keepdims=True))
+
+
+def softmax(x, axis=-1):
+    x = as_tensor(x)
+    return unary(Softmax(_axis("softmax", x, axis)), x)
 
 
 class LogSoftmax(Op):
@@ -39,16 +54,7 @@ class LogSoftmax(Op):
         return z - xp.log(xp.exp(z).sum(axis=self.axis, keepdims=True))
 
     def backward(self, gy, y):
-        return gy - dual.exp(y) * gy.sum(axis=self.axis, keepdims=True)
-
-
-def _axis(name, x, axis):
-    return normalize_axes(name, axis, x.ndim)[0] if x.ndim else None
-
-
-def softmax(x, axis=-1):
-    x = as_tensor(x)
-    return unary(Softmax(_axis("softmax", x, axis)), x)
+        return gy - either.exp(y) * gy.sum(axis=self.axis, keepdims=True)
 
 
 def log_softmax(x, axis=-1):

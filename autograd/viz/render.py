@@ -1,40 +1,22 @@
-"""Turning a read graph (trace.Graph) into a Graphviz Digraph: one node per operation or leaf,
-or one per module with `collapse="module"`; gradient magnitudes as colour and width on a
+"""Turning a read graph (trace.Graph) into DOT: one node per operation or leaf, or one per
+module call with `collapse="module"`; gradient magnitudes as colour and width on a
 logarithmic scale with its legend in the image."""
-import graphviz
-
 from . import style
+from .dot import Dot
 from .style import LogScale, number, shape_text, values_text
 
 FONT = "Helvetica"
 
 
-class BackwardGraph(graphviz.Digraph):
-    """A graphviz.Digraph whose rendering explains how to install Graphviz when `dot` is
-    missing."""
-
-    def pipe(self, *args, **kwargs):
-        return _explained(super().pipe, *args, **kwargs)
-
-    def render(self, *args, **kwargs):
-        return _explained(super().render, *args, **kwargs)
+STALE = ("(no gradients shown: a backward pass ran through this graph, but only the latest "
+         "pass of a thread is kept; draw right after that graph's backward())")
 
 
-def _explained(call, *args, **kwargs):
-    try:
-        return call(*args, **kwargs)
-    except graphviz.ExecutableNotFound as error:
-        raise RuntimeError(
-            "rendering a backward graph needs the Graphviz program `dot`, which was not found "
-            "on PATH. Install Graphviz: `apt-get install graphviz` (Debian/Ubuntu), "
-            "`brew install graphviz` (macOS), `conda install graphviz`, or see "
-            "graphviz.org/download. The DOT text itself is available without it: "
-            "autograd.viz.to_dot(...)") from error
-
-
-def _new_digraph(title):
-    dot = BackwardGraph(name="backward_graph")
+def _new_digraph(graph, title):
+    dot = Dot("backward_graph")
     dot.attr(rankdir="TB", fontname=FONT, nodesep="0.25", ranksep="0.35")
+    if graph.stale:
+        title = f"{title}\n{STALE}" if title else STALE
     if title:
         dot.attr(label=title, labelloc="t", fontsize="16")
     dot.attr("node", fontname=FONT, fontsize="10", style="filled,rounded", shape="box",
@@ -64,24 +46,21 @@ def _grad_line(stats):
 
 
 def _local_line(op):
-    if op.local is None:
+    local = op.local
+    if local is None:
         return None
-    mean, largest, passing = op.local
-    if op.derivative == "relu'":
-        return f"relu' passes {passing:.0%}"
-    return f"{op.derivative} mean {number(mean)} (max {number(largest)})"
+    if local.gates:
+        return f"{local.symbol} passes {local.passing:.0%}"
+    return f"{local.symbol} mean {number(local.mean)} (max {number(local.largest)})"
 
 
 def _shrink_mark(factor):
-    if factor is not None and factor <= style.SHRINK:
-        return f"▼ ×{number(factor)}"
-    return None
+    return None if factor is None else f"▼ ×{number(factor)}"
 
 
 def _op_label(op):
-    lines = [op.name, shape_text(op.shape), _grad_line(op.grad), _local_line(op)]
-    if len(op.inputs) == 1:
-        lines.append(_shrink_mark(op.inputs[0][2]))
+    lines = [op.name, shape_text(op.shape), _grad_line(op.grad), _local_line(op),
+             _shrink_mark(op.shrink)]
     return "\n".join(line for line in lines if line)
 
 
@@ -96,17 +75,17 @@ def _leaf_label(leaf):
 def _scale(graph):
     values = [op.grad.rms for op in graph.ops if op.grad]
     values += [leaf.grad.rms for leaf in graph.leaves if leaf.grad]
-    values += [s.rms for op in graph.ops for _, s, _, _ in op.inputs if s]
+    values += [i.grad.rms for op in graph.ops for i in op.inputs if i.grad]
     return LogScale(values)
 
 
-def _edge_attrs(stats, factor, scale, with_label):
+def _edge_attrs(stats, shrink, scale, with_label):
     attrs = {}
     if stats is not None:
         colour = style.NON_FINITE if not stats.finite else scale.colour(stats.rms)
         attrs = {"color": colour, "penwidth": scale.width(stats.rms)}
         if with_label:
-            mark = _shrink_mark(factor)
+            mark = _shrink_mark(shrink)
             attrs["label"] = number(stats.rms) + (f" {mark}" if mark else "")
     return attrs
 
@@ -116,36 +95,33 @@ def _add_legend(dot, graph, scale):
         dot.node("legend", style.legend_label(scale), shape="plaintext", style="")
 
 
-def _module_tree(modules):
-    """parent dotted name -> child dotted names, for nesting clusters."""
+def _group_tree(groups):
+    """parent group key ("" at the top) -> child keys, for nesting clusters."""
     children = {}
-    for name in sorted(modules):
-        parent = name.rsplit(".", 1)[0] if "." in name else ""
-        while parent and parent not in modules:
-            parent = parent.rsplit(".", 1)[0] if "." in parent else ""
-        children.setdefault(parent, []).append(name)
+    for key, group in groups.items():
+        children.setdefault(group.parent or "", []).append(key)
     return children
 
 
 def full_graph(graph, title=None):
-    dot = _new_digraph(title)
+    dot = _new_digraph(graph, title)
     scale = _scale(graph)
     members = {}
     for op in graph.ops:
-        members.setdefault(op.module or "", []).append(op)
-    tree = _module_tree(graph.modules)
+        members.setdefault(op.group or "", []).append(op)
+    tree = _group_tree(graph.groups)
 
-    def add_ops(target, module):
-        for op in reversed(members.get(module, [])):  # oldest first reads top to bottom
+    def add_ops(target, group):
+        for op in reversed(members.get(group, [])):  # oldest first reads top to bottom
             fill, font = _fill(op.grad, scale)
-            bold = len(op.inputs) == 1 and _shrink_mark(op.inputs[0][2])
+            bold = op.shrink is not None
             target.node(op.ident, _op_label(op), fillcolor=fill, fontcolor=font,
                         penwidth="2.5" if bold else "1.0",
                         color="#b3172f" if bold else "black")
-        for child in tree.get(module, []):
-            with target.subgraph(name=f"cluster_{child}") as sub:
-                sub.attr(label=graph.modules[child], style="rounded,dashed", color="#808080",
-                         fontsize="11")
+        for child in tree.get(group, []):
+            with target.subgraph(f"cluster_{child}") as sub:
+                sub.attr(label=graph.groups[child].label, style="rounded,dashed",
+                         color="#808080", fontsize="11")
                 add_ops(sub, child)
 
     for leaf in graph.leaves:
@@ -154,67 +130,61 @@ def full_graph(graph, title=None):
                  shape="box", style="filled")
     add_ops(dot, "")
     for op in reversed(graph.ops):
-        for source, stats, factor, _ in op.inputs:
-            dot.edge(source, op.ident, **_edge_attrs(stats, factor, scale, True))
+        for edge in op.inputs:
+            dot.edge(edge.source, op.ident,
+                     **_edge_attrs(edge.grad, op.shrink, scale, True))
     _add_legend(dot, graph, scale)
     return dot
 
 
 def collapsed_graph(graph, title=None):
-    """One node per innermost module (operations outside modules stay single nodes); the
-    parameters of a module are listed inside its node with their gradient RMS."""
-    dot = _new_digraph(title)
+    """One node per innermost module call (operations outside modules stay single nodes);
+    the parameters of a module are listed inside its node with their gradient RMS."""
+    dot = _new_digraph(graph, title)
     scale = _scale(graph)
-    group_of = {op.ident: (op.module or op.ident) for op in graph.ops}
-    ops_by_group = {}
+    node_of = {op.ident: (f"module_{op.group}" if op.group else op.ident) for op in graph.ops}
+    ops_by_node = {}
     for op in graph.ops:
-        ops_by_group.setdefault(group_of[op.ident], []).append(op)
+        ops_by_node.setdefault(node_of[op.ident], []).append(op)
     leaves = {leaf.ident: leaf for leaf in graph.leaves}
     folded = set()          # parameter leaves drawn inside their module's node
-    edges = {}              # (source group, target group) -> (stats, factor)
-    for group, ops in ops_by_group.items():
+    edges = {}              # (source node, target node) -> gradient stats
+    for node, ops in ops_by_node.items():
         newest = ops[0]     # ops are newest first: the group's output
-        lines = [graph.modules.get(group, newest.name) if group in graph.modules
-                 else newest.name, shape_text(newest.shape), _grad_line(newest.grad)]
+        group = graph.groups.get(newest.group) if newest.group else None
+        lines = [group.label if group else newest.name, shape_text(newest.shape),
+                 _grad_line(newest.grad)]
         inside = {op.ident for op in ops}
         incoming = []
         for op in ops:
-            line = _local_line(op)
-            if line:
-                lines.append(line)
-            for source, stats, factor, shape in op.inputs:
-                if source in inside:
+            lines.append(_local_line(op))
+            for edge in op.inputs:
+                if edge.source in inside:
                     continue
-                if source in leaves and group in graph.modules:
-                    leaf = leaves[source]
-                    folded.add(source)
+                if edge.source in leaves and group is not None:
+                    leaf = leaves[edge.source]
+                    folded.add(edge.source)
                     lines.append(f"{leaf.name.rsplit('.', 1)[-1]} {shape_text(leaf.shape)}"
                                  f" grad rms {number(leaf.grad.rms) if leaf.grad else '?'}")
                     continue
-                incoming.append((stats, shape))
-                key = (group_of.get(source, source), group)
-                edges.setdefault(key, (stats, None))
-        if len(incoming) == 1 and incoming[0][0] is not None and newest.grad is not None \
-                and newest.grad.rms > 0 and incoming[0][1] == newest.shape:
-            factor = incoming[0][0].rms / newest.grad.rms
-            mark = _shrink_mark(factor)
-            lines.append(mark or f"gradient ×{number(factor)}")
+                incoming.append(edge)
+                edges.setdefault((node_of.get(edge.source, edge.source), node), edge.grad)
+        shrink = None
+        if len(incoming) == 1 and incoming[0].grad is not None and newest.grad is not None \
+                and newest.grad.rms > 0 and incoming[0].shape == newest.shape:
+            factor = incoming[0].grad.rms / newest.grad.rms
+            shrink = factor if factor <= style.SHRINK else None
+            lines.append(_shrink_mark(shrink) or f"gradient ×{number(factor)}")
         fill, font = _fill(newest.grad, scale)
-        marked = any("▼" in line for line in lines if line)
-        dot.node(_safe(group), "\n".join(line for line in lines if line), fillcolor=fill,
-                 fontcolor=font, penwidth="2.5" if marked else "1.0",
-                 color="#b3172f" if marked else "black")
+        dot.node(node, "\n".join(line for line in lines if line), fillcolor=fill,
+                 fontcolor=font, penwidth="2.5" if shrink is not None else "1.0",
+                 color="#b3172f" if shrink is not None else "black")
     for leaf in graph.leaves:
         if leaf.ident not in folded:
             fill, font = _fill(leaf.grad, scale)
             dot.node(leaf.ident, _leaf_label(leaf), fillcolor=fill, fontcolor=font,
                      style="filled")
-    for (source, target), (stats, factor) in edges.items():
-        dot.edge(_safe(source), _safe(target), **_edge_attrs(stats, factor, scale, False))
+    for (source, target), stats in edges.items():
+        dot.edge(source, target, **_edge_attrs(stats, None, scale, False))
     _add_legend(dot, graph, scale)
     return dot
-
-
-def _safe(name):
-    """Module names ("0", "encoder.fc1") as node ids that cannot clash with op or leaf ids."""
-    return name if name.startswith(("op", "leaf")) else f"module_{name}"

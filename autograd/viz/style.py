@@ -69,5 +69,5 @@ def legend_label(scale):
             f"<TR><TD COLSPAN=\"{span}\" ALIGN=\"LEFT\">colour and width of nodes and edges: "
             "the gradient flowing backward there<BR ALIGN=\"LEFT\"/>"
             f"▼ ×f: the op scaled the gradient by f ≤ {SHRINK}<BR ALIGN=\"LEFT\"/>"
-            "σ' mean (max): the local derivative gx/gy of an elementwise op"
+            "σ' mean (max): an activation's local derivative, from its saved values"
             "<BR ALIGN=\"LEFT\"/>red: NaN or Inf<BR ALIGN=\"LEFT\"/></TD></TR></TABLE>>")

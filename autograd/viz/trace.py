@@ -1,14 +1,14 @@
 """Reading a backward graph for drawing: its nodes, leaves and edges in a deterministic order,
-the gradient statistics a backward pass left on each node, and the module each node was made in.
+the gradients the latest backward pass computed at each node (`graph.last_backward()`), the
+exact local derivative of the activations, and the module call each node was made in.
 Pure data, no Graphviz: `render.py` turns it into a picture."""
-import heapq
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from .. import backend
-from ..tensor import Tensor
+from .. import backend, graph as autograd_graph
 from ..ops.reduce import sum_to_array
+from .style import SHRINK
 
 
 @dataclass
@@ -20,16 +20,43 @@ class GradStats:
 
 
 @dataclass
+class LocalDerivative:
+    """An elementwise op's derivative, computed exactly from the values it saved."""
+    symbol: str
+    mean: float
+    largest: float        # the largest magnitude
+    passing: float        # the share of elements where it is not zero
+    gates: bool           # the op only lets the gradient through or stops it
+
+
+@dataclass
+class Input:
+    """One edge into an op: where it comes from and the gradient that went along it."""
+    source: str
+    grad: GradStats | None
+    factor: float | None   # RMS of this gradient over the op's output gradient (same shape)
+    shape: tuple
+
+
+@dataclass
 class OpNode:
     ident: str
     name: str
     shape: tuple
     seq: int
     grad: GradStats | None = None           # of the node's output
-    derivative: str | None = None           # e.g. "σ'" for elementwise ops
-    local: tuple | None = None               # (mean, max, fraction passing) of gx / gy
-    module: str | None = None                # dotted name of the innermost module
-    inputs: list = field(default_factory=list)  # [(source, GradStats|None, factor, shape)]
+    local: LocalDerivative | None = None
+    group: str | None = None                # key of the innermost module call
+    inputs: list = field(default_factory=list)   # [Input]
+
+    @property
+    def shrink(self):
+        """The factor by which a one-input op scaled the gradient, when it is at most
+        `SHRINK` (the op is marked), else None."""
+        if len(self.inputs) == 1 and self.inputs[0].factor is not None \
+                and self.inputs[0].factor <= SHRINK:
+            return self.inputs[0].factor
+        return None
 
 
 @dataclass
@@ -42,19 +69,28 @@ class LeafNode:
 
 
 @dataclass
+class Group:
+    """One call of a module: the cluster its nodes are drawn in."""
+    key: str
+    label: str            # e.g. "3: Linear(100→100)"
+    parent: str | None    # the enclosing call's key
+
+
+@dataclass
 class Graph:
     ops: list
     leaves: list
     root: str
-    modules: dict            # dotted name -> label, for modules that own nodes
+    groups: dict            # key -> Group, for module calls that made nodes of the graph
     has_grads: bool
+    stale: bool = False     # a backward pass ran through it, but its gradients are gone
 
 
-SMALL = 6   # tensors with at most this many elements show their values
+SMALL = 6     # tensors with at most this many elements show their values
 
 
 def host(a):
-    return np.asarray(backend.to_device(a, "cpu"), dtype=np.float64)
+    return backend.to_host(a, np.float64)
 
 
 def grad_stats(a):
@@ -67,15 +103,17 @@ def grad_stats(a):
     return GradStats(rms, finite, values.ravel() if values.size <= SMALL else None)
 
 
-def local_derivative(gx, gy):
-    """The factor an elementwise op multiplied the gradient by, gx / gy, over the elements
-    where gy is not zero: its mean, its largest magnitude, and the share of non-zero factors."""
-    gx, gy = host(gx), host(gy)
-    mask = gy != 0
-    if gx.shape != gy.shape or not mask.any():
+def local_derivative(node, saved):
+    """The derivative an activation multiplied the gradient by, element by element, computed
+    from what it saved (so exact: a sigmoid's never exceeds 1/4)."""
+    if saved is None or node.derivative is None:
         return None
-    factor = gx[mask] / gy[mask]
-    return float(factor.mean()), float(np.abs(factor).max()), float(np.mean(factor != 0))
+    values = host(node.local(*saved))
+    if not values.size:
+        return None
+    return LocalDerivative(node.derivative.symbol, float(values.mean()),
+                           float(np.abs(values).max()), float(np.mean(values != 0)),
+                           node.derivative.gates)
 
 
 def _param_names(params):
@@ -88,75 +126,43 @@ def _param_names(params):
     return {id(t): name for name, t in items}
 
 
-def _module_ranges(params):
-    """[(start, end, dotted name, label)]: the recent calls of the modules of `params` (a
-    module), whose sequence-number ranges say which nodes each call made."""
-    if not hasattr(params, "named_modules"):
-        return []
-    ranges = []
-    for name, module in params.named_modules():
-        if name:
-            label = module_label(name, module)
-            ranges += [(start, end, name, label)
-                       for start, end in getattr(module, "_recent_calls", ())]
-    return ranges
+class _Groups:
+    """Module calls as clusters: each scope whose owner is a submodule of `params` becomes a
+    Group keyed by the module's dotted name (and the call's number when it is called more
+    than once in the graph)."""
 
+    def __init__(self, params):
+        self.names = {}
+        if hasattr(params, "named_modules"):
+            self.names = {id(m): name for name, m in params.named_modules() if name}
+        self.groups = {}
+        self._key_of_scope = {}
+        self._calls = {}
 
-def module_label(name, module):
-    """'3: Linear(100→100)' — the module's own name in its parent, and what it is."""
-    short = name.rsplit(".", 1)[-1]
-    kind = type(module).__name__
-    if hasattr(module, "in_features") and hasattr(module, "out_features"):
-        kind += f"({module.in_features}→{module.out_features})"
-    elif hasattr(module, "num_features"):
-        kind += f"({module.num_features})"
-    return f"{short}: {kind}"
-
-
-def _innermost(seq, ranges):
-    best = None
-    for start, end, name, _ in ranges:
-        if start < seq < end and (best is None or end - start < best[1] - best[0]):
-            best = (start, end, name)
-    return None if best is None else best[2]
-
-
-def walk(output):
-    """The nodes reachable from `output`, newest first (a reverse topological order), and the
-    leaves in the order they are first reached. Iterative."""
-    if output.grad_fn is None:
-        return [], [output] if output.requires_grad else []
-    nodes, leaves, seen = [], [], set()
-    heap = [(-output.grad_fn._seq, output.grad_fn)]
-    seen.add(id(output.grad_fn))
-    while heap:
-        node = heapq.heappop(heap)[1]
-        nodes.append(node)
-        for edge in node._edges:
-            if edge is None:
-                continue
-            target = edge[0]
-            if id(target) in seen:
-                continue
-            seen.add(id(target))
-            if isinstance(target, Tensor):
-                leaves.append(target)
-            else:
-                heapq.heappush(heap, (-target._seq, target))
-    return nodes, leaves
+    def key(self, scope):
+        """The key of the innermost known module call around a node (None outside any)."""
+        while scope is not None and id(scope.owner) not in self.names:
+            scope = scope.parent
+        if scope is None:
+            return None
+        key = self._key_of_scope.get(id(scope))
+        if key is None:
+            name = self.names[id(scope.owner)]
+            call = self._calls[name] = self._calls.get(name, 0) + 1
+            key = name if call == 1 else f"{name}#{call}"
+            self._key_of_scope[id(scope)] = key
+            owner = scope.owner
+            label = owner.graph_label() if hasattr(owner, "graph_label") else type(owner).__name__
+            short = name.rsplit(".", 1)[-1]
+            self.groups[key] = Group(key, f"{short}: {label}", self.key(scope.parent))
+        return key
 
 
 def read_graph(output, params=None):
     names = _param_names(params)
-    nodes, leaves = walk(output)
-    if nodes:   # only the module calls that overlap this graph
-        first, last = nodes[-1]._seq, nodes[0]._seq
-        ranges = [r for r in _module_ranges(params) if r[1] > first and r[0] < last]
-    else:
-        ranges = []
-    ident = {}
-    for k, node in enumerate(nodes):
-        ident[id(node)] = f"op{k}"
+    nodes, leaves = autograd_graph.walk(output)
+    record = autograd_graph.last_backward()
+    ident = {id(node): f"op{k}" for k, node in enumerate(nodes)}
     leaf_nodes = []
     for k, leaf in enumerate(leaves):
         ident[id(leaf)] = f"leaf{k}"
@@ -167,42 +173,45 @@ def read_graph(output, params=None):
     # a node's output shape is the input shape recorded by the edges of its consumers
     shapes = {id(output.grad_fn): tuple(output.shape)}
     for node in nodes:
-        for edge in node._edges:
+        for edge in node.edges:
             if edge is not None:
-                shapes.setdefault(id(edge[0]), tuple(edge[2]))
+                shapes.setdefault(id(edge.target), tuple(edge.shape))
+    # groups are numbered oldest call first, so read the scopes in creation order
+    groups = _Groups(params)
+    group_of = {id(node): groups.key(node.scope) for node in reversed(nodes)}
     op_nodes = []
     has_grads = False
     for node in nodes:
-        grads = getattr(node, "_grads", None)
+        grads = record.of(node)
         gy = gxs = None
         if grads is not None:
             has_grads = True
-            gy, gxs = grads
+            gy, gxs = grads.output, grads.inputs
             if isinstance(gy, list):   # several outputs: show the first one's gradient
                 gy = next((g for g in gy if g is not None), None)
-        op = OpNode(ident[id(node)], node.name, shapes.get(id(node)), node._seq,
-                    grad_stats(gy), getattr(node, "derivative", None),
-                    module=_innermost(node._seq, ranges))
-        for i, edge in enumerate(node._edges):
+        op = OpNode(ident[id(node)], node.name, shapes.get(id(node)), node.seq,
+                    grad_stats(gy), local_derivative(node, grads and grads.saved),
+                    group_of[id(node)])
+        for i, edge in enumerate(node.edges):
             if edge is None:
                 continue
             gx = None if gxs is None or i >= len(gxs) else gxs[i]
-            if gx is not None and tuple(gx.shape) != tuple(edge[2]):
-                gx = sum_to_array(gx, edge[2])
+            if gx is not None and tuple(gx.shape) != tuple(edge.shape):
+                gx = sum_to_array(gx, edge.shape)
             stats = grad_stats(gx)
             # RMS ratios only compare like with like: an op that keeps the shape
-            same_shape = tuple(edge[2]) == op.shape
+            same_shape = tuple(edge.shape) == op.shape
             factor = (stats.rms / op.grad.rms if same_shape and stats is not None
                       and op.grad is not None and op.grad.rms > 0 else None)
-            op.inputs.append((ident[id(edge[0])], stats, factor, tuple(edge[2])))
-            if op.derivative and gx is not None and gy is not None and len(node._edges) == 1:
-                op.local = local_derivative(gx, gy)
+            op.inputs.append(Input(ident[id(edge.target)], stats, factor, tuple(edge.shape)))
         op_nodes.append(op)
     root = ident[id(output.grad_fn)] if output.grad_fn is not None else (
         ident[id(output)] if leaves else None)
-    used = {op.module for op in op_nodes if op.module}
-    modules = {}
-    for _, _, name, label in ranges:
-        if any(u == name or u.startswith(name + ".") for u in used):
-            modules[name] = label
-    return Graph(op_nodes, leaf_nodes, root, modules, has_grads)
+    used = {op.group for op in op_nodes if op.group}
+    kept = {}
+    for key in used:   # the groups that hold nodes, and the ones around them
+        while key is not None and key not in kept:
+            kept[key] = groups.groups[key]
+            key = kept[key].parent
+    stale = bool(nodes) and not has_grads and nodes[0].released
+    return Graph(op_nodes, leaf_nodes, root, kept, has_grads, stale)

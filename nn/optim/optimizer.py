@@ -11,7 +11,7 @@ device.
 import copy
 import numbers
 
-from autograd import Tensor, backend, enable_grad, full, zeros_like
+from autograd import Tensor, backend, enable_grad, full, graph, zeros_like
 
 # How PyTorch names each hyperparameter in its error messages, and the range it accepts.
 _NON_NEGATIVE = ("it must be >= 0", lambda v: v >= 0)
@@ -185,20 +185,12 @@ class Optimizer:
                 if state is None:
                     state = self.state[param] = self._initial_state(param.data, group)
                 self._update(param.data, grad, state, group)
+                graph.mark_modified(param)   # a graph that saved the old values is stale
         return loss
 
     def _gradient_array(self, param, group):
-        grad = param.grad
-        if not isinstance(grad, Tensor):
-            raise TypeError(f"{self._name}: a parameter's .grad must be a Tensor or None, got "
-                            f"{type(grad).__name__}")
-        if grad.shape != param.shape:
-            raise ValueError(f"{self._name}: a parameter of shape {param.shape} has a "
-                             f"gradient of shape {grad.shape}")
-        if grad.device != param.device:
-            raise RuntimeError(f"{self._name}: a parameter on device '{param.device}' has its "
-                               f"gradient on device '{grad.device}'; move one of them")
-        return -grad.data if group.get("maximize", False) else grad.data
+        # `.grad` is checked when assigned: a Tensor of the parameter's shape, dtype, device
+        return -param.grad.data if group.get("maximize", False) else param.grad.data
 
     def _initial_state(self, param, group):
         """The state of one parameter before its first update (param: its raw array)."""

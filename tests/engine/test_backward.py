@@ -16,7 +16,6 @@ def test_chain_rule_through_a_small_graph():
 
 
 def test_add_passes_gradient_unchanged_and_mul_scales_by_the_other_input():
-    # SEED-CLAIM 11
     a = ag.tensor(1.5, requires_grad=True)
     b = ag.tensor(-4.0, requires_grad=True)
     s = a + b

@@ -10,7 +10,6 @@ from hypothesis.extra.numpy import array_shapes
 import autograd as ag
 import nn
 import nn.functional as F
-from nn.special import erf, erf_array
 from tests.helpers import host
 
 # name -> (our function, PyTorch's as a function of torch and its tensor)
@@ -80,7 +79,7 @@ def test_prelu_gradcheck_for_input_and_slopes():
     assert ag.gradcheck(F.prelu, (x, shared))
 
 
-# --- closed-form derivatives (SEED-CLAIMS 1, 3, 5, 7, 8) ----------------------------------
+# --- closed-form derivatives ----------------------------------
 GRID = np.concatenate([[0.0], np.linspace(-20, 20, 4001)])
 
 
@@ -157,7 +156,7 @@ def test_elu_is_smooth_at_zero_with_alpha_one_and_bounded_below():
 
 
 def test_linear_activations_collapse_to_one_linear_map():
-    """SEED-CLAIM 9: h(h(h(x))) with h(x) = c x is c^3 x, still linear."""
+    """h(h(h(x))) with h(x) = c x is c^3 x, still linear."""
     c = 1.7
     x = ag.tensor(np.linspace(-2, 2, 5), requires_grad=True)
     y = c * (c * (c * x))
@@ -218,28 +217,6 @@ def test_prelu_matches_pytorch():
     np.testing.assert_allclose(host(y), ty.detach().numpy(), rtol=1e-6)
     np.testing.assert_allclose(host(x.grad), tx.grad.numpy(), rtol=1e-6)
     np.testing.assert_allclose(host(ours.weight.grad), theirs.weight.grad.numpy(), rtol=1e-5)
-
-
-# --- erf ----------------------------------------------------------------------------------
-def test_erf_is_accurate_to_double_precision():
-    x = np.concatenate([np.linspace(-6, 6, 24001), [0.46875, -0.46875, 4.0, -4.0, 27.0]])
-    expected = np.array([math.erf(v) for v in x])
-    assert np.abs(erf_array(x) - expected).max() < 1e-15
-    assert erf_array(np.array([np.inf, -np.inf])).tolist() == [1.0, -1.0]
-    assert np.isnan(erf_array(np.array([np.nan]))).all()
-
-
-def test_erf_keeps_float32_and_is_accurate_to_its_precision():
-    x = np.linspace(-5, 5, 2001).astype(np.float32)
-    y = erf_array(x)
-    assert y.dtype == np.float32
-    assert np.abs(y - np.array([math.erf(v) for v in x.astype(np.float64)])).max() < 2.5e-7
-
-
-def test_erf_gradient():
-    x = ag.tensor(np.linspace(-3, 3, 7), requires_grad=True)
-    assert ag.gradcheck(erf, (x,))
-    assert ag.gradgradcheck(erf, (x,))
 
 
 # --- numerics and dtypes ------------------------------------------------------------------

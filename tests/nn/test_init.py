@@ -94,7 +94,7 @@ def test_scheme_scales(name, fill, kind, scale):
 
 
 def test_he_is_sqrt2_times_xavier_when_fans_are_equal():
-    """SEED-CLAIMS 17, 18: Xavier ~ 1/sqrt(n) for n_in = n_out, He = sqrt(2) times that."""
+    """Xavier ~ 1/sqrt(n) for n_in = n_out, He = sqrt(2) times that."""
     xavier = host(init.xavier_normal_(ag.zeros(400, 400))).std()
     he = host(init.he_normal_(ag.zeros(400, 400))).std()
     assert xavier == pytest.approx(1 / math.sqrt(400), rel=0.02)

@@ -253,7 +253,7 @@ def test_batchnorm_rejects_wrong_inputs():
 
 
 def test_batchnorm_makes_training_insensitive_to_input_scale():
-    """SEED-CLAIM 19: the output does not depend on the scale or shift of the input."""
+    """the output does not depend on the scale or shift of the input."""
     bn = nn.BatchNorm1d(4)
     x = np.random.default_rng(3).standard_normal((16, 4))
     a = host(bn(ag.tensor(x)))

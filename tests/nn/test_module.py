@@ -290,7 +290,7 @@ def test_hooks_on_children_of_a_sequential():
     assert shapes == [(5, 4), (5, 4), (5, 1)]
 
 
-def test_each_call_records_the_range_of_nodes_it_created():
+def test_each_call_puts_the_nodes_it_creates_in_a_scope_of_its_own():
     model = nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 1))
     x = ag.randn(2, 3, requires_grad=True)
     before = x * 1
@@ -298,11 +298,13 @@ def test_each_call_records_the_range_of_nodes_it_created():
     model[1].register_forward_hook(lambda m, i, out: hidden_out.append(out))
     y = model(x)
     after = y * 1
-    start, end = model._last_call
-    for child in model:
-        child_start, child_end = child._last_call
-        assert start < child_start < child_end < end  # nested calls, nested ranges
-    assert model[0]._last_call[1] < model[1]._last_call[0]
+    scope = y.grad_fn.scope
+    assert scope.owner is model[2] and scope.parent.owner is model   # nested calls
+    assert scope.parent.parent is None
+    assert hidden_out[0].grad_fn.scope.parent is scope.parent        # one call of the model
+    assert before.grad_fn.scope is None and after.grad_fn.scope is None
+    model(x)
+    assert model(x).grad_fn.scope.parent is not scope.parent         # a new call, a new scope
     assert model.owns_node(y) and model[2].owns_node(y) and not model[0].owns_node(y)
     assert model[1].owns_node(hidden_out[0]) and model.owns_node(hidden_out[0].grad_fn)
     assert not model.owns_node(before) and not model.owns_node(after)
@@ -358,7 +360,7 @@ def sgd_by_hand(model, x, y, loss_fn, steps, lr):
 
 @pytest.mark.parametrize("value", [0.0, 0.5])
 def test_equal_initial_weights_keep_hidden_units_identical(value):
-    """SEED-CLAIM 14: units that start equal get equal gradients, so they stay equal."""
+    """units that start equal get equal gradients, so they stay equal."""
     constant = lambda w: nn.init.constant_(w, value)  # noqa: E731
     model = nn.Sequential(nn.Linear(3, 5, init=constant), nn.Tanh(),
                           nn.Linear(5, 2, init=constant))
@@ -379,7 +381,7 @@ def test_random_initial_weights_break_the_symmetry():
 
 
 def test_xor_needs_a_hidden_layer():
-    """SEED-CLAIM 23: a single layer cannot separate XOR; one hidden layer with a
+    """a single layer cannot separate XOR; one hidden layer with a
     non-linearity can."""
     nn.manual_seed(1)
     x = ag.tensor([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])

@@ -164,10 +164,8 @@ def test_params_that_are_not_a_list_of_tensors_raise_type_error(make):
 
 def test_gradient_of_the_wrong_shape_is_refused():
     param = leaf()
-    optimizer = optim.SGD([param], lr=0.1)
-    param.grad = ag.tensor(np.ones(4))
-    with pytest.raises(ValueError, match=r"shape \(3,\) has a gradient of shape \(4,\)"):
-        optimizer.step()
+    with pytest.raises(RuntimeError, match=r"shape \(4,\), the tensor has shape \(3,\)"):
+        param.grad = ag.tensor(np.ones(4))
 
 
 @pytest.mark.parametrize("cls, hyper", STATEFUL, ids=IDS)

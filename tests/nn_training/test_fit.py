@@ -13,7 +13,6 @@ def _xor_model(hidden):
 
 
 def test_xor_needs_a_hidden_layer():
-    # SEED-CLAIM 23
     x, y = nn.datasets.xor()
     nn.manual_seed(0)
     deep = _xor_model(hidden=True)

@@ -62,7 +62,7 @@ def test_plot_gradient_norms_uses_a_log_scale():
 
 
 def test_activation_recorder_saturation_with_large_weights():
-    # SEED-CLAIM 16: N(0, 1) weights push tanh to +-1
+    # N(0, 1) weights push tanh to +-1
     nn.manual_seed(0)
     model = nn.Sequential(*[m for _ in range(5) for m in (nn.Linear(100, 100), nn.Tanh())])
     for m in model.children():
@@ -81,7 +81,6 @@ def test_activation_recorder_saturation_with_large_weights():
 
 
 def test_dead_relu_units_are_counted():
-    # SEED-CLAIM 6
     nn.manual_seed(0)
     model = nn.Sequential(nn.Linear(10, 50), nn.ReLU(), nn.Linear(50, 50), nn.ReLU())
     nn.init.constant_(model[0].bias, -100.0)     # every unit of layer 1 is negative

@@ -7,7 +7,6 @@ import pytest
 
 import autograd as ag
 import nn
-from autograd.viz.trace import read_graph
 
 pytest.importorskip("graphviz")
 
@@ -41,12 +40,11 @@ def test_sigmoid_network_loses_its_gradient_layer_by_layer():
     nn.manual_seed(0)
     model = _network(nn.Sigmoid, lambda w: nn.init.normal_(w, 0.0, 1 / math.sqrt(WIDTH)))
     loss = _backward(model)
-    graph = read_graph(loss, params=model)
+    graph = ag.viz.read_graph(loss, params=model)
     sigmoids = [op for op in graph.ops if op.name == "Sigmoid"]
     assert len(sigmoids) == LAYERS
     for op in sigmoids:
-        mean, largest, _ = op.local
-        assert 0 < mean <= 0.25 and largest <= 0.25 + 1e-6   # float32 rounding of gx, gy
+        assert 0 < op.local.mean <= 0.25 and op.local.largest <= 0.25
     norms = _weight_gradient_norms(graph, model)
     assert norms[-1] / norms[0] >= 1000
     # the same numbers as the parameters' own gradients
@@ -59,7 +57,7 @@ def test_relu_with_he_initialisation_keeps_it_within_ten_times():
     nn.manual_seed(0)
     model = _network(nn.ReLU, nn.init.he_normal_)
     loss = _backward(model)
-    norms = _weight_gradient_norms(read_graph(loss, params=model), model)
+    norms = _weight_gradient_norms(ag.viz.read_graph(loss, params=model), model)
     assert max(norms) / min(norms) <= 10
 
 

@@ -7,10 +7,12 @@ and cupy alike. (The well-known Abramowitz-Stegun 7.1.26 formula is only good to
 """
 import math
 
-from autograd.backend import array_module
-from autograd.function import Op
-from autograd.ops import dual
-from autograd.ops.operands import unary
+from ..backend import array_module
+from ..function import Elementwise
+from . import either
+from .operands import unary
+
+__all__ = ["erf"]
 
 # erf(x) = x * A(x^2) / B(x^2) for |x| <= 0.46875
 _A = (3.16112374387056560e00, 1.13864154151050156e02, 3.77485237685302021e02,
@@ -63,14 +65,15 @@ def erf_array(x):
     return xp.where(y <= _SMALL, near_zero, xp.sign(x) * (1 - erfc))
 
 
-class Erf(Op):
+class Erf(Elementwise):
+    __slots__ = ()
     saves_inputs = True
 
     def forward(self, x):
         return erf_array(x)
 
-    def backward(self, gy, x):
-        return gy * _TWO_OVER_SQRT_PI * dual.exp(-(x * x))
+    def local(self, x):
+        return _TWO_OVER_SQRT_PI * either.exp(-(x * x))
 
 
 def erf(x):

@@ -1,5 +1,12 @@
-"""Helpers for backward formulas, which run on arrays (plain backward) and on Tensors
-(`create_graph=True`). Arithmetic operators already work on both; these cover the rest."""
+"""Helpers that take either an array or a Tensor, for backward formulas: an Op's backward
+runs on arrays in a plain backward pass and on Tensors under `create_graph=True` (so that it
+records a graph of its own, for higher derivatives). Arithmetic operators and methods such
+as `.sum(axis=...)` or `.reshape(...)` already read the same on both; these cover the rest.
+
+    from autograd.ops import either
+    def backward(self, gy, x):
+        return gy * either.exp(-(x * x))          # exp of an array, or of a Tensor
+"""
 import math
 import numbers
 
@@ -65,6 +72,22 @@ exp = _elementwise("exp")
 log = _elementwise("log")
 sin = _elementwise("sin")
 cos = _elementwise("cos")
+tanh = _elementwise("tanh")
+
+
+def sigmoid(v):
+    """The logistic function, exact in both tails."""
+    if isinstance(v, Tensor):
+        return v.sigmoid()
+    from .elementwise import sigmoid_array
+    return sigmoid_array(v)
+
+
+def softmax(v, axis):
+    if isinstance(v, Tensor):
+        return v.softmax(axis)
+    from .softmax import softmax_array
+    return softmax_array(v, axis)
 
 
 def sum_to(v, shape):

@@ -1,4 +1,4 @@
-"""SEED-CLAIM 21: SGD, Momentum, NAG, Adagrad, RMSProp, AdaDelta, Adam and Nadam all descend
+"""SGD, Momentum, NAG, Adagrad, RMSProp, AdaDelta, Adam and Nadam all descend
 f(x, y) = x^2/20 + y^2 from (-7, 2); momentum keeps a velocity, adaptive methods scale each
 parameter's step."""
 import numpy as np
