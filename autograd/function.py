@@ -257,6 +257,9 @@ def apply(node, inputs):
         edges = tuple(map(edge_of, inputs)) if st.grad_enabled else None
         if edges is not None and edges.count(None) == len(edges):
             edges = None
+    if not hasattr(ys, "shape") and not (isinstance(ys, tuple) and ys):
+        raise TypeError(f"{node.name}.forward must return a backend array (or a tuple of "
+                        f"them), got {type(ys).__name__}; e.g. return xp.asarray(result)")
     if st.anomaly:
         anomaly.check_forward(node, ys if isinstance(ys, tuple) else (ys,))
     if edges is None:

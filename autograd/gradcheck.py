@@ -134,7 +134,7 @@ def _check(fn, inputs, eps, atol, rtol, raise_exception, hint=None):
     failure = _compare(numerical, analytical, inputs, output_shapes, atol, rtol)
     if failure is None:
         return True
-    extra = hint() if hint else None
+    extra = hint(numerical, analytical) if hint else None
     if extra:
         failure += f"\n{extra}"
     if raise_exception:
@@ -169,7 +169,6 @@ def gradgradcheck(fn, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3,
     grad_outputs = as_tuple(grad_outputs)
     wanted = [k for k, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
     n = len(inputs)
-    constant_gradients = []   # gradients that came out without a graph behind them
 
     def first_derivatives(*args):
         # differentiates even where gradcheck evaluates it under no_grad (the central
@@ -181,17 +180,19 @@ def gradgradcheck(fn, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3,
             grads = grad([y for y, _ in pairs], [xs[k] for k in wanted],
                          grad_outputs=[g for _, g in pairs], create_graph=True,
                          allow_unused=True)
-        grads = tuple(g for g in grads if g is not None)
-        constant_gradients.extend(k for k, g in enumerate(grads) if not g.requires_grad)
-        return grads
+        return tuple(g for g in grads if g is not None)
 
-    def hint():
-        if not constant_gradients:
-            return None
-        return ("hint: the first derivative does not depend on the inputs in the graph (it "
-                "came out without a grad_fn), so its own derivative reads as 0: build the "
-                "backward from differentiable operations on the Tensors it receives, not "
-                "from .data, .numpy() or detach()")
+    def hint(numerical, analytical):
+        """A derivative of the gradient that is exactly 0 where the numerical one is not:
+        the backward was computed outside the graph."""
+        for k in range(n):
+            if k in numerical and all(not a.any() and np.abs(m).max(initial=0) > atol
+                                      for a, m in zip(analytical[k], numerical[k])):
+                return (f"hint: the first derivative does not depend on input {k} in the "
+                        "graph, so its own derivative reads as 0: build the backward from "
+                        "differentiable operations on the Tensors it receives, not from "
+                        ".data, .numpy() or detach()")
+        return None
 
     return _check(first_derivatives, inputs + grad_outputs, eps, atol, rtol,
                   raise_exception, hint)

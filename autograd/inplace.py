@@ -78,8 +78,10 @@ def zero_(self):
 def fill_(self, value):
     """Sets every element to `value`; returns self."""
     _writable("fill_", self)
-    if not isinstance(value, (numbers.Number, Tensor)):
+    if not isinstance(value, (numbers.Real, Tensor)):
         raise TypeError(f"fill_: the value must be a number, got {type(value).__name__}")
+    if isinstance(value, float) and value.is_integer() and self.dtype.kind in "iu":
+        value = int(value)   # 0.0 or 1.0 into an integer tensor: nothing is truncated
     return _store("fill_", self, _operand("fill_", self, value))
 
 

@@ -9,7 +9,7 @@ unit can die). PyTorch's `inplace=` flag is accepted; the result is computed out
 import autograd as ag
 
 from . import functional as F
-from .linear import check_size
+from .arguments import check_size
 from .module import Module
 from .parameter import Parameter
 

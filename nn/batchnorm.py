@@ -5,7 +5,7 @@ import autograd as ag
 from autograd.ops import as_tensor
 
 from . import functional as F
-from .linear import check_size
+from .arguments import check_size, check_number
 from .module import Module
 from .parameter import Parameter
 
@@ -30,7 +30,11 @@ class _BatchNorm(Module):
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True,
                  track_running_stats=True):
         super().__init__()
-        check_size(type(self).__name__, "num_features", num_features, minimum=1)
+        name = type(self).__name__
+        check_size(name, "num_features", num_features, minimum=1)
+        check_number(name, "eps", eps, 0, low_open=True)
+        if momentum is not None:
+            check_number(name, "momentum", momentum, 0, 1)
         self.num_features = num_features
         self.eps = eps
         self.momentum = momentum
@@ -56,7 +60,7 @@ class _BatchNorm(Module):
                              f"{x.shape}")
         momentum = self.momentum
         if self.training and self.track_running_stats:
-            self.num_batches_tracked.data += 1
+            self.num_batches_tracked.add_(1)
             if momentum is None:
                 momentum = 1 / self.num_batches_tracked.item()
         use_batch_statistics = self.training or not self.track_running_stats

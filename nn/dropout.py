@@ -1,5 +1,6 @@
 """`Dropout`: randomly silences units during training."""
 from . import functional as F
+from .arguments import check_number
 from .module import Module
 
 
@@ -13,8 +14,7 @@ class Dropout(Module):
 
     def __init__(self, p=0.5):
         super().__init__()
-        if not 0 <= p <= 1:
-            raise ValueError(f"Dropout: probability p must be in [0, 1], got {p}")
+        check_number("Dropout", "probability p", p, 0, 1)
         self.p = p
 
     def forward(self, x):

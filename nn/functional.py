@@ -173,10 +173,10 @@ def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=Fa
 
 
 def _blend(buffer, batch_value, momentum):
-    """buffer <- (1 - momentum) * buffer + momentum * batch_value, in place, in the buffer's
-    dtype."""
+    """buffer <- (1 - momentum) * buffer + momentum * batch_value, in place (a write that
+    counts in the buffer's version), in the buffer's dtype."""
     batch_value = batch_value.reshape(buffer.shape).astype(buffer.dtype, copy=False)
-    buffer.data[...] = (1 - momentum) * buffer.data + momentum * batch_value
+    buffer.copy_((1 - momentum) * buffer.data + momentum * batch_value)
 
 
 # --- losses -----------------------------------------------------------------------------
@@ -204,7 +204,11 @@ def _target_like(name, target, input):
         if target.dtype != input.dtype:  # the loss is in the input's dtype, never promoted
             target = target.to(input.dtype)
     else:
-        target = Tensor(backend.as_array(target), dtype=input.dtype, device=input.device)
+        try:
+            target = Tensor(backend.as_array(target), dtype=input.dtype, device=input.device)
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"{name}: the target: {str(error).removeprefix('tensor: ')}") \
+                from None
     if target.shape != input.shape:
         raise ValueError(f"{name}: target of shape {target.shape} does not match input of "
                          f"shape {input.shape}; they must have the same shape")

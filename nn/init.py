@@ -1,8 +1,9 @@
 """Weight initialisation, as in `torch.nn.init`.
 
-Every function fills its tensor in place (its dtype and device stay), records nothing in the
-graph, and returns the tensor. Random values are drawn on the host from autograd's one seeded
-generator, so `nn.manual_seed(s)` gives the same weights on every device.
+Every function fills its tensor in place (its dtype and device stay; random floats never
+fill an integer tensor), records nothing in the graph, counts as a write in the tensor's
+version, and returns the tensor. Random values are drawn on the host from autograd's one
+seeded generator, so `nn.manual_seed(s)` gives the same weights on every device.
 
 Why the scales: with weights N(0, 1) a unit's pre-activation has variance
 fan_in, which saturates tanh/sigmoid; with N(0, 0.01) it shrinks layer after layer. Xavier
@@ -11,10 +12,7 @@ half of its inputs.
 """
 import math
 
-import numpy as np
-
-from autograd import Tensor, backend, no_grad
-from autograd import default_generator
+from autograd import Tensor, no_grad
 
 _LINEAR_LIKE = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
                 "conv_transpose3d", "sigmoid")
@@ -61,29 +59,28 @@ def _fan(tensor, mode):
     return fan_in if mode == "fan_in" else fan_out
 
 
-@no_grad()
-def _fill(tensor, values):
-    """Writes host `values` into the tensor's own array (keeping its dtype and device)."""
+def _checked(name, tensor):
     if not isinstance(tensor, Tensor):
-        raise TypeError(f"nn.init functions fill a Tensor in place, got "
+        raise TypeError(f"nn.init.{name}: nn.init functions fill a Tensor in place, got "
                         f"{type(tensor).__name__}")
-    values = np.asarray(values, dtype=tensor.dtype)
-    tensor.data[...] = backend.to_device(values, tensor.device)
     return tensor
 
 
+@no_grad()
 def uniform_(tensor, a=0.0, b=1.0):
     """Fills with samples from U(a, b)."""
-    return _fill(tensor, default_generator().uniform(a, b, tensor.shape))
+    return _checked("uniform_", tensor).uniform_(a, b)
 
 
+@no_grad()
 def normal_(tensor, mean=0.0, std=1.0):
     """Fills with samples from N(mean, std^2)."""
-    return _fill(tensor, default_generator().normal(mean, std, tensor.shape))
+    return _checked("normal_", tensor).normal_(mean, std)
 
 
+@no_grad()
 def constant_(tensor, val):
-    return _fill(tensor, np.full(tensor.shape, val))
+    return _checked("constant_", tensor).fill_(val)
 
 
 def zeros_(tensor):

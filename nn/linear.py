@@ -5,17 +5,12 @@ import autograd as ag
 
 from . import functional as F
 from . import init as nn_init
+from .arguments import check_size
 from .module import Module
 from .parameter import Parameter
 
 
 __all__ = ["Linear"]
-
-
-def check_size(layer, name, value, minimum=0):
-    """Sizes given to a layer's constructor are integers >= minimum."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ValueError(f"{layer}: {name} must be an integer >= {minimum}, got {value!r}")
 
 
 class Linear(Module):

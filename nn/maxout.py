@@ -1,5 +1,6 @@
 """`Maxout`: the maximum of several linear pieces per unit (Goodfellow et al., 2013)."""
-from .linear import Linear, check_size
+from .arguments import check_size
+from .linear import Linear
 from .module import Module
 
 

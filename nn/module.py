@@ -304,37 +304,40 @@ class Module:
         """Copies the values of `state_dict` (tensors or arrays) into the existing parameters
         and buffers, converting to each one's dtype and device.
 
-        Nothing is copied unless every shape matches. With `strict=True` every key of the
-        model must be present and no other key may be; with `strict=False` missing and
-        unexpected keys are only reported. Returns (missing_keys, unexpected_keys).
+        All or nothing: every key, shape and value is checked first, and nothing is copied
+        unless all of them can be. With `strict=True` every key of the model must be present
+        and no other key may be; with `strict=False` missing and unexpected keys are only
+        reported. Returns (missing_keys, unexpected_keys).
         """
+        if not isinstance(state_dict, dict):
+            raise TypeError(f"{type(self).__name__}.load_state_dict: expected a dict of "
+                            f"tensors (e.g. from state_dict() or nn.load), got "
+                            f"{type(state_dict).__name__}")
         targets = dict(self._state_items())
         missing = [key for key in targets if key not in state_dict]
         unexpected = [key for key in state_dict if key not in targets]
-        mismatched = []
-        sources = {}
+        problems, values = [], {}
         for key, target in targets.items():
             if key in state_dict:
-                source = _array_of(state_dict[key])
-                if tuple(source.shape) != tuple(target.shape):
-                    mismatched.append(f"size mismatch for {key}: the state_dict has shape "
-                                      f"{tuple(source.shape)}, the model has shape "
-                                      f"{tuple(target.shape)}")
-                sources[key] = source
-        problems = list(mismatched)
+                value, problem = _converted(key, state_dict[key], target)
+                if problem:
+                    problems.append(problem)
+                else:
+                    values[key] = value
+        only_keys = not problems
         if strict and missing:
             problems.append("missing key(s): " + ", ".join(map(repr, missing)))
         if strict and unexpected:
             problems.append("unexpected key(s): " + ", ".join(map(repr, unexpected)))
         if problems:
-            hint = ("\n  (pass strict=False to load only the keys present in both)"
-                    if not mismatched else "")
+            hint = ("; pass strict=False to load only the keys present in both"
+                    if only_keys else "")
             raise RuntimeError(f"error(s) in loading state_dict for {type(self).__name__}:\n  "
-                               + "\n  ".join(problems) + hint)
-        for key, source in sources.items():
-            target = targets[key]
-            value = backend.to_device(source, target.device)
-            target.data[...] = value.astype(target.dtype, copy=False)
+                               + "\n  ".join(problems) + f"\n  (nothing was copied{hint})")
+        with ag.no_grad():
+            for key, value in values.items():
+                targets[key].data[...] = value
+                ag.graph.mark_modified(targets[key])
         return IncompatibleKeys(missing, unexpected)
 
     # --- printing ---------------------------------------------------------------------
@@ -355,6 +358,22 @@ class Module:
         return type(self).__name__ + "(\n  " + "\n  ".join(lines) + "\n)"
 
 
-def _array_of(value):
-    """The array behind a state_dict value: a Tensor's data, or `backend.as_array(value)`."""
-    return value.data if isinstance(value, Tensor) else backend.as_array(value)
+def _converted(key, value, target):
+    """(the value as an array in the target's dtype, on its device, None) or (None, a line
+    saying what is wrong with it)."""
+    try:
+        source = value.data if isinstance(value, Tensor) else backend.as_array(value)
+    except (TypeError, ValueError):
+        source = None
+    if source is None or not hasattr(source, "dtype") or source.dtype.kind not in "biuf":
+        kind = getattr(getattr(source, "dtype", None), "name", type(value).__name__)
+        return None, (f"{key}: the value is {kind}, not numbers (the model has "
+                      f"{target.dtype} of shape {tuple(target.shape)})")
+    if tuple(source.shape) != tuple(target.shape):
+        return None, (f"size mismatch for {key}: the state_dict has shape "
+                      f"{tuple(source.shape)}, the model has shape {tuple(target.shape)}")
+    if source.dtype.kind == "f" and target.dtype.kind in "biu":
+        return None, (f"{key}: the state_dict has floats ({source.dtype}), the model's buffer "
+                      f"is {target.dtype}; they would be truncated")
+    source = backend.to_device(source, target.device)
+    return source.astype(target.dtype, copy=False), None

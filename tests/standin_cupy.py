@@ -9,6 +9,7 @@ functions mirror numpy's names, as cupy's do.
 import numbers
 import sys
 import types
+import weakref
 
 import numpy as np
 
@@ -66,6 +67,11 @@ class _Device:
         return f"<CUDA Device {self.id}>"
 
 
+# payload id -> the device array wrapping it, so that `base` gives back the very array a
+# view looks into (as cupy's does), not a new wrapper each time
+_WRAPPERS = weakref.WeakValueDictionary()
+
+
 class ndarray:
     """The device array type."""
 
@@ -76,6 +82,16 @@ class ndarray:
         if not isinstance(payload, np.ndarray):
             raise TypeError("construct device arrays with asarray/array, not ndarray(...)")
         self._a = payload
+        _WRAPPERS[id(payload)] = self
+
+    @property
+    def base(self):
+        """The device array whose memory this one is a view of (None if it owns it)."""
+        base = self._a.base
+        if not isinstance(base, np.ndarray):
+            return None
+        owner = _WRAPPERS.get(id(base))
+        return ndarray(base) if owner is None else owner
 
     # refusing implicit conversion, like cupy
     def __array__(self, *args, **kwargs):

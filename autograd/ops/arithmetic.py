@@ -147,8 +147,8 @@ class MatMul(Op):
 
 
 def matmul(a, b):
-    a = as_operand(a)
-    b = as_operand(b)
+    a = as_operand(a, "matmul")
+    b = as_operand(b, "matmul")
     a = a if isinstance(a, Tensor) else Tensor(a)
     b = b if isinstance(b, Tensor) else Tensor(b)
     check_devices("matmul", (a, b))

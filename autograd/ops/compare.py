@@ -1,16 +1,16 @@
 """Comparisons: boolean tensors, outside the graph (they have no gradient)."""
 import operator
 
-from ..tensor import Tensor, as_operand
-from .operands import as_tensor, check_devices
+from ..tensor import Tensor
+from .operands import as_operand, as_tensor, check_devices
 
 
 def _compare(name, fn, a, b):
-    a = as_operand(a)
-    b = as_operand(b)
+    a = as_operand(a, name)
+    b = as_operand(b, name)
     check_devices(name, (a, b))
     if not isinstance(a, Tensor):
-        b = as_tensor(b)
+        b = as_tensor(b, name)
     try:
         result = fn(a.data if isinstance(a, Tensor) else a, b.data if isinstance(b, Tensor)
                     else b)

@@ -304,14 +304,14 @@ class Where(Op):
 
 def where(cond, a, b):
     """Elementwise `a` where `cond` is true, else `b` (numpy broadcasting over all three)."""
-    cond = as_tensor(cond)
+    cond = as_tensor(cond, "where")
     if cond.dtype != np.bool_:
         raise TypeError(f"where: the condition must be boolean, got dtype {cond.dtype}")
-    a = as_operand(a)
-    b = as_operand(b)
+    a = as_operand(a, "where")
+    b = as_operand(b, "where")
     check_devices("where", (cond, a, b))
     if not isinstance(a, Tensor) and not isinstance(b, Tensor):
-        a = as_tensor(a)
+        a = as_tensor(a, "where")
     return apply_checked(Where(cond.data), (a, b), shown=(cond, a, b))
 
 
@@ -332,7 +332,7 @@ class AsType(Op):
 
 def astype(x, dtype):
     dtype = np.dtype(dtype)
-    x = as_tensor(x)
+    x = as_tensor(x, "astype")
     if x.requires_grad and dtype.kind != "f":
         return Tensor._from_node(x.data.astype(dtype), None)  # integer casts are not differentiable
     return unary(AsType(dtype), x)

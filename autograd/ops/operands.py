@@ -6,14 +6,25 @@ numpy traceback from deep inside.
 import numpy as np
 
 from ..function import apply
-from ..tensor import Tensor, as_operand, _PYTHON_SCALARS
+from ..tensor import Tensor, as_operand as _as_operand, _PYTHON_SCALARS
 
 
-def as_tensor(x):
-    """A Tensor operand (python scalars and arrays become constant tensors)."""
+def as_operand(x, name="operation"):
+    """An operand of operation `name`: Tensors stay; python and numpy scalars stay constants;
+    arrays and lists become constant Tensors, or an error naming the operation."""
+    if isinstance(x, Tensor) or x.__class__ in _PYTHON_SCALARS:
+        return x
+    try:
+        return _as_operand(x)
+    except (TypeError, ValueError) as error:
+        raise type(error)(f"{name}: {str(error).removeprefix('tensor: ')}") from None
+
+
+def as_tensor(x, name="operation"):
+    """A Tensor operand of operation `name` (python scalars and arrays become constants)."""
     if isinstance(x, Tensor):
         return x
-    operand = as_operand(x)
+    operand = as_operand(x, name)
     return operand if isinstance(operand, Tensor) else Tensor(operand)
 
 
@@ -43,20 +54,21 @@ def _shapes(operands):
 
 
 def unary(op, x):
-    return apply(op, (x if isinstance(x, Tensor) else as_tensor(x),))
+    return apply(op, (x if isinstance(x, Tensor) else as_tensor(x, op.name.lower()),))
 
 
 def binary(op, a, b):
     """Applies an elementwise op with numpy broadcasting to two operands."""
     if b.__class__ in _PYTHON_SCALARS and isinstance(a, Tensor):
         return apply(op, (a, b))  # the common tensor-and-scalar case: nothing to check
-    a = as_operand(a)
-    b = as_operand(b)
+    name = op.name.lower()
+    a = as_operand(a, name)
+    b = as_operand(b, name)
     if isinstance(a, Tensor) and isinstance(b, Tensor):
         if a.data.__class__ is not b.data.__class__:
             check_devices(op.name.lower(), (a, b))
     elif not isinstance(a, Tensor) and not isinstance(b, Tensor):
-        a = as_tensor(a)
+        a = as_tensor(a, name)
     return apply_checked(op, (a, b))
 
 

@@ -15,10 +15,19 @@ def normalize_axes(name, axis, ndim):
     naming the operation for an axis out of range, a ValueError for a repeated one."""
     if axis is None:
         return tuple(range(ndim))
-    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    if isinstance(axis, (int, np.integer)) and not isinstance(axis, bool):
+        axes = (axis,)
+    elif isinstance(axis, (tuple, list)):
+        axes = tuple(axis)
+    else:
+        axes = None
+    if axes is None or any(isinstance(a, bool) or not isinstance(a, (int, np.integer))
+                           for a in axes):
+        raise TypeError(f"{name}: axis must be None, an int or a tuple of ints, got "
+                        f"{axis!r} ({type(axis).__name__})")
     out = []
     for a in axes:
-        if not isinstance(a, (int, np.integer)) or not -ndim <= a < ndim:
+        if not -ndim <= a < ndim:
             raise axis_error(f"{name}: axis {a} is out of range for a tensor with {ndim} "
                              f"dimension(s)")
         out.append(int(a) % ndim)
@@ -46,7 +55,7 @@ class _Reduction(Op):
 
 
 def _reduce(cls, name, x, axis, keepdims):
-    x = as_tensor(x)
+    x = as_tensor(x, name)
     return unary(cls(normalize_axes(name, axis, x.ndim), keepdims), x)
 
 
@@ -85,7 +94,7 @@ def mean(x, axis=None, keepdims=False):
 
 def var(x, axis=None, keepdims=False, ddof=0):
     """numpy's variance: mean squared deviation, divided by (n - ddof) instead of n."""
-    x = as_tensor(x)
+    x = as_tensor(x, "var")
     axes = normalize_axes("var", axis, x.ndim)
     count = 1
     for a in axes:
@@ -120,7 +129,7 @@ class Max(_Extreme):
 
 
 def max(x, axis=None, keepdims=False):
-    x = as_tensor(x)
+    x = as_tensor(x, "max")
     if x.size == 0:
         raise ValueError(f"max: the tensor of shape {x.shape} is empty")
     return _reduce(Max, "max", x, axis, keepdims)
@@ -135,7 +144,7 @@ class Min(_Extreme):
 
 
 def min(x, axis=None, keepdims=False):
-    x = as_tensor(x)
+    x = as_tensor(x, "min")
     if x.size == 0:
         raise ValueError(f"min: the tensor of shape {x.shape} is empty")
     return _reduce(Min, "min", x, axis, keepdims)
@@ -193,7 +202,7 @@ def sum_to_array(a, shape):
 
 
 def sum_to(x, shape):
-    x = as_tensor(x)
+    x = as_tensor(x, "sum_to")
     shape = tuple(shape)
     if x.shape == shape:
         return x

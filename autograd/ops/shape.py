@@ -34,7 +34,7 @@ class Reshape(Op):
 
 
 def reshape(x, *shape):
-    x = as_tensor(x)
+    x = as_tensor(x, "reshape")
     shape = shape_argument(shape)
     try:
         new_shape = _resolve_shape(x.size, shape)
@@ -69,7 +69,7 @@ def flatten(x):
 
 
 def expand_dims(x, axis):
-    x = as_tensor(x)
+    x = as_tensor(x, "expand_dims")
     ndim = x.ndim + 1
     if not -ndim <= axis < ndim:
         raise axis_error(f"expand_dims: axis {axis} is out of range for a result with {ndim} "
@@ -79,7 +79,7 @@ def expand_dims(x, axis):
 
 
 def squeeze(x, axis=None):
-    x = as_tensor(x)
+    x = as_tensor(x, "squeeze")
     if axis is None:
         axes = [i for i, n in enumerate(x.shape) if n == 1]
     else:
@@ -110,7 +110,7 @@ class Transpose(Op):
 
 def transpose(x, *axes):
     """numpy's meaning: a permutation of all axes; none given reverses them."""
-    x = as_tensor(x)
+    x = as_tensor(x, "transpose")
     axes = shape_argument(axes)
     if not axes:
         axes = tuple(range(x.ndim - 1, -1, -1))
@@ -126,7 +126,7 @@ def transpose(x, *axes):
 
 def swap_last_axes(x):
     """The matrix transpose of the last two axes (`x.mT`)."""
-    x = as_tensor(x)
+    x = as_tensor(x, "swap_last_axes")
     if x.ndim < 2:
         raise ValueError(f"mT: needs at least 2 dimensions, got shape {x.shape}")
     axes = list(range(x.ndim))
@@ -149,7 +149,7 @@ class BroadcastTo(Op):
 
 
 def broadcast_to(x, shape):
-    x = as_tensor(x)
+    x = as_tensor(x, "broadcast_to")
     shape = tuple(shape)
     try:
         if np.broadcast_shapes(x.shape, shape) != shape:
@@ -228,7 +228,7 @@ def _index_arrays(index, x):
 
 
 def getitem(x, index):
-    x = as_tensor(x)
+    x = as_tensor(x, "getitem")
     index = _index_arrays(index, x)
     try:
         return unary(GetItem(index), x)
@@ -273,7 +273,7 @@ class Concatenate(Op):
 
 
 def _sequence(name, seq):
-    tensors = [as_tensor(t) for t in seq]
+    tensors = [as_tensor(t, name) for t in seq]
     if not tensors:
         raise ValueError(f"{name}: needs at least one tensor")
     check_devices(name, tensors)

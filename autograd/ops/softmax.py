@@ -37,7 +37,7 @@ class Softmax(Op):
 
 
 def softmax(x, axis=-1):
-    x = as_tensor(x)
+    x = as_tensor(x, "softmax")
     return unary(Softmax(_axis("softmax", x, axis)), x)
 
 
@@ -58,5 +58,5 @@ class LogSoftmax(Op):
 
 
 def log_softmax(x, axis=-1):
-    x = as_tensor(x)
+    x = as_tensor(x, "log_softmax")
     return unary(LogSoftmax(_axis("log_softmax", x, axis)), x)

@@ -102,6 +102,10 @@ class Optimizer:
         if isinstance(params, Tensor):
             raise TypeError(f"{self._name}: params must be an iterable of Tensors or dicts, "
                             "got a single Tensor; wrap it in a list: [param]")
+        if hasattr(params, "parameters") and hasattr(params, "state_dict"):
+            raise TypeError(f"{self._name}: params must be an iterable of Tensors or dicts, "
+                            f"got the module itself ({type(params).__name__}); pass "
+                            "model.parameters()")
         self._refuse_unordered(params)
         groups = list(params)
         if not groups:

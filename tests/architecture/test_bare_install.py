@@ -1,6 +1,7 @@
-"""With numpy as the only dependency installed, the core works (training with nn.fit, DOT
-text of a graph) and every optional part says which extra to install. The environment is a
-fresh virtual environment holding numpy and tracegrad alone."""
+"""With only the required dependencies installed (numpy, and safetensors for checkpoints), the
+core works (training with nn.fit, DOT text of a graph, saving and loading) and every optional
+part says which extra to install. The environment is a fresh virtual environment holding
+those two and tracegrad alone."""
 import pathlib
 import subprocess
 import sys
@@ -8,6 +9,7 @@ import textwrap
 
 import numpy
 import pytest
+import safetensors
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
@@ -32,6 +34,9 @@ SCRIPT = textwrap.dedent('''
     loss = nn.functional.cross_entropy(model(x), y)
     loss.backward()
     assert ag.viz.to_dot(loss, params=model).startswith("digraph")
+    for suffix in (".npz", ".safetensors"):
+        nn.save(model, "model" + suffix)
+        model.load_state_dict(nn.load("model" + suffix))
 
     def refused(call, extra):
         try:
@@ -52,17 +57,19 @@ SCRIPT = textwrap.dedent('''
 
 @pytest.fixture(scope="module")
 def bare_python(tmp_path_factory):
-    """A new venv (no pip) whose site-packages hold only numpy and a path to tracegrad."""
+    """A new venv (no pip) whose site-packages hold only numpy, safetensors and a path to
+    tracegrad."""
     root = tmp_path_factory.mktemp("bare") / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(root)], check=True)
     python = root / "bin" / "python"
     site = pathlib.Path(subprocess.run(
         [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
         check=True, capture_output=True, text=True).stdout.strip())
-    numpy_dir = pathlib.Path(numpy.__file__).parent
-    for entry in numpy_dir.parent.iterdir():
-        if entry.name == "numpy" or entry.name.startswith(("numpy.libs", "numpy-")):
-            (site / entry.name).symlink_to(entry)
+    for package in (numpy, safetensors):
+        name = package.__name__
+        for entry in pathlib.Path(package.__file__).parent.parent.iterdir():
+            if entry.name == name or entry.name.startswith((f"{name}.libs", f"{name}-")):
+                (site / entry.name).symlink_to(entry)
     (site / "tracegrad.pth").write_text(str(ROOT) + "\n")
     return python
 
