@@ -9,6 +9,7 @@ unit can die). PyTorch's `inplace=` flag is accepted; the result is computed out
 import autograd as ag
 
 from . import functional as F
+from .functional.activations import axis_argument
 from .arguments import check_size
 from .module import Module
 from .parameter import Parameter
@@ -147,7 +148,7 @@ class Softplus(Activation):
 class Softmax(Module):
     def __init__(self, axis=-1, *, dim=None):
         super().__init__()
-        self.axis = F._axis(axis, dim)
+        self.axis = axis_argument(axis, dim)
 
     def forward(self, x):
         return F.softmax(x, self.axis)

@@ -1,6 +1,7 @@
 """Loss functions as modules: `loss_fn = nn.CrossEntropyLoss(); loss = loss_fn(logits,
 labels)`. Each calls its namesake in nn.functional."""
 from . import functional as F
+from .functional.losses import check_reduction
 from .module import Module
 
 
@@ -13,7 +14,7 @@ class _Loss(Module):
 
     def __init__(self, reduction="mean"):
         super().__init__()
-        F._check_reduction(type(self).__name__, reduction)
+        check_reduction(type(self).__name__, reduction)
         self.reduction = reduction
 
     def forward(self, input, target):
