@@ -1,97 +1,16 @@
-"""Gradient flow over a model: where does the gradient vanish?
-
-- `gradient_norms(model)`: per layer, the norm of each parameter's gradient (text with
-  `gradient_table`, a log-scale chart with `plot_gradient_norms`);
-- `ActivationRecorder`: activation statistics and histograms per layer, recorded by forward
-  hooks (one histogram per layer), and the share of dead ReLU units;
-everything copied to small host arrays as it is read, so no graph is kept alive and it can
-run every N steps of a training loop.
-"""
+"""Activation statistics per layer, recorded by forward hooks: spread, saturation, dead
+units, histograms."""
 from dataclasses import dataclass
 
 import numpy as np
 
-import autograd as ag
-from autograd import backend
+from autograd import no_grad
 
-from .activations import Activation
+from ..activations import Activation
+from .common import host as _host, pyplot
 
-
-def _host(t):
-    return backend.to_host(getattr(t, "data", t), np.float64)
-
-
-@dataclass
-class ParameterGradient:
-    layer: str          # dotted name of the module that owns the parameter
-    name: str           # the parameter's own name ("weight", "bias")
-    shape: tuple
-    norm: float         # Frobenius norm of the gradient (nan when there is none)
-    rms: float          # root mean square of the gradient
-
-    @property
-    def full_name(self):
-        return f"{self.layer}.{self.name}" if self.layer else self.name
-
-
-def gradient_norms(model):
-    """One row per parameter, in model order, read after `backward()`."""
-    rows = []
-    for full_name, p in model.named_parameters():
-        layer, _, name = full_name.rpartition(".")
-        if p.grad is None:
-            norm = rms = float("nan")
-        else:
-            g = _host(p.grad)
-            norm = float(np.sqrt(np.sum(g * g)))
-            rms = float(np.sqrt(np.mean(g * g))) if g.size else 0.0
-        rows.append(ParameterGradient(layer, name, tuple(p.shape), norm, rms))
-    return rows
-
-
-def gradient_table(model_or_rows, kind="weight"):
-    """A text table of gradient norms per layer; the last column compares each layer with the
-    last one, which is where the loss enters."""
-    rows = _rows(model_or_rows)
-    chosen = [r for r in rows if kind is None or r.name == kind] or rows
-    last = chosen[-1].norm if chosen else float("nan")
-    lines = [f"{'layer':<16}{'parameter':<12}{'shape':<14}{'grad norm':>12}{'grad rms':>12}"
-             f"{'vs last':>12}"]
-    for r in chosen:
-        ratio = r.norm / last if last and np.isfinite(last) else float("nan")
-        lines.append(f"{r.layer or '-':<16}{r.name:<12}{str(r.shape):<14}{r.norm:>12.3e}"
-                     f"{r.rms:>12.3e}{ratio:>12.3e}")
-    return "\n".join(lines)
-
-
-def _rows(model_or_rows):
-    if hasattr(model_or_rows, "named_parameters"):
-        return gradient_norms(model_or_rows)
-    return list(model_or_rows)
-
-
-def plot_gradient_norms(model_or_rows, ax=None, label=None, kinds=("weight", "bias")):
-    """The "where does the gradient vanish" chart: gradient norm per layer on a log scale,
-    the input side on the left. Returns the matplotlib Axes."""
-    plt = _pyplot("plot_gradient_norms")
-    rows = _rows(model_or_rows)
-    if ax is None:
-        _, ax = plt.subplots(figsize=(8, 4.5))
-    for kind, marker in zip(kinds, ("o", "s")):
-        chosen = [r for r in rows if r.name == kind]
-        if not chosen:
-            continue
-        xs = np.arange(1, len(chosen) + 1)
-        name = f"{label}: {kind}" if label else kind
-        ax.plot(xs, [r.norm for r in chosen], marker=marker, label=name)
-        ax.set_xticks(xs, [r.layer for r in chosen], rotation=0 if len(xs) < 16 else 90)
-    ax.set_yscale("log")
-    ax.set_xlabel("layer (input side on the left, loss side on the right)")
-    ax.set_ylabel("gradient norm ‖∂loss/∂W‖ (log scale)")
-    ax.set_title("gradient norm per layer")
-    ax.grid(True, which="both", alpha=0.3)
-    ax.legend()
-    return ax
+__all__ = ["ActivationStats", "ActivationRecorder", "summarize", "dead_unit_fraction",
+           "plot_histograms"]
 
 
 @dataclass
@@ -187,21 +106,14 @@ def summarize(layer, module, values, bins=30):
 def dead_unit_fraction(model, x):
     """{layer: share of units that output 0 for every sample of `x`} for the model's ReLU
     layers (such units get no gradient, so they never recover)."""
-    from autograd import no_grad
     rectifiers = [name for name, m in model.named_modules() if getattr(m, "rectifies", False)]
     with ActivationRecorder(model, layers=rectifiers) as rec, no_grad():
         model(x)
     return {name: s.dead for name, s in rec.stats.items()}
 
 
-def _pyplot(feature):
-    ag.extras.require("matplotlib", f"nn.gradflow.{feature}")
-    import matplotlib.pyplot as plt
-    return plt
-
-
 def plot_histograms(stats, axes=None, title=None):
-    plt = _pyplot("plot_histograms")
+    plt = pyplot("plot_histograms")
     if axes is None:
         _, axes = plt.subplots(1, len(stats), figsize=(2.6 * len(stats), 2.6), sharey=True,
                                squeeze=False)
