@@ -19,7 +19,6 @@ from . import anomaly, versions
 from .graph import BackwardRecord
 from .hooks import node_hooks
 from .modes import state, enable_grad, no_grad
-from .function import FREED
 from .tensor import Tensor
 from .ops.reduce import sum_to, sum_to_array
 from .ops.elementwise import astype
@@ -209,7 +208,7 @@ def _process(arrivals, retain_graph, create_graph, capture, wanted, record):
             elif wanted is not None and id(target) not in wanted and \
                     (target, nr) not in capture:
                 continue
-            elif target._n_out == 1:
+            elif target.n_outputs == 1:
                 old = pending.get(target)
                 if old is None:
                     pending[target] = gx
@@ -219,7 +218,7 @@ def _process(arrivals, retain_graph, create_graph, capture, wanted, record):
             else:
                 slots = pending.get(target)
                 if slots is None:
-                    slots = pending[target] = [None] * target._n_out
+                    slots = pending[target] = [None] * target.n_outputs
                     push(heap, (-target._seq, target))
                 slots[nr] = gx if slots[nr] is None else slots[nr] + gx
         if not heap:
@@ -244,8 +243,7 @@ def _process(arrivals, retain_graph, create_graph, capture, wanted, record):
         record[id(node)] = ((node._seq, gys, gxs, saved) if not create_graph else
                             (node._seq, *_detached(gys, gxs), saved))
         if not retain_graph:
-            node._saved = FREED  # what backward needed is no longer needed
-            node._out = None
+            node.release()       # what backward needed is no longer needed
         arrivals = zip(node._edges, gxs)
     _store_leaves(leaves, create_graph, capture)
 
@@ -289,9 +287,9 @@ def _detached(gys, gxs):
 def _run_node_hooks(node, gys, create_graph, run_retain):
     """Hooks registered on the node's output tensors, then `retain_grad`'s, per output."""
     table = node_hooks[id(node)][1]
-    several = node._n_out != 1
+    several = node.n_outputs != 1
     out = list(gys) if several else [gys]
-    for nr in range(node._n_out):
+    for nr in range(node.n_outputs):
         if out[nr] is None:
             continue
         hooks = table.get(nr)
@@ -319,7 +317,7 @@ def _apply_hooks(hooks, g, create_graph):
 
 
 def _capture_outputs(node, gys, capture):
-    if node._n_out == 1:
+    if node.n_outputs == 1:
         if (node, 0) in capture:
             capture[(node, 0)] = gys
         return

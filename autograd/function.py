@@ -54,7 +54,8 @@ class Function:
     saves_inputs = True
     saves_output = False
     derivative = None  # a `Derivative` for elementwise ops whose local derivative teaches
-    _n_out = 1  # a custom function with several outputs sets its own
+    n_outputs = 1  # an op with several outputs returns a tuple from forward; an Op class
+                   # with __slots__ declares how many (a custom Function is counted)
 
     def __call__(self, *inputs):
         return apply(self, tuple(as_operand(x) for x in inputs))
@@ -96,10 +97,6 @@ class Function:
         return tuple(None if e is None else (e[0], e[1]) for e in self._edges)
 
     @property
-    def num_outputs(self):
-        return self._n_out
-
-    @property
     def saved_tensors(self):
         """The input Tensors this node keeps for backward (empty once backward freed them)."""
         saved = getattr(self, "_saved", FREED) if self.saves_inputs else FREED
@@ -110,6 +107,12 @@ class Function:
         """Whether a backward pass (without retain_graph) has run through this node and
         freed what it saved."""
         return getattr(self, "_saved", None) is FREED
+
+    def release(self):
+        """Frees what backward needed (called after a backward without retain_graph); an op
+        that keeps more for backward than its saved inputs and output frees that too."""
+        self._saved = FREED
+        self._out = None
 
     def saved_values(self):
         """The arrays this node keeps for backward (empty once backward has freed them)."""
@@ -140,7 +143,7 @@ class Function:
         A custom function always sees Tensors, and always returns them."""
         if self._saved is FREED:
             raise RuntimeError(retain_graph_message(self))
-        if self._n_out == 1:
+        if self.n_outputs == 1:
             gys = (gys,)
         gys = [g if g is None or isinstance(g, Tensor) else Tensor._from_node(g, None)
                for g in gys]
@@ -274,7 +277,8 @@ def apply(node, inputs):
     if st.anomaly:
         anomaly.traces[node] = anomaly.creation_trace()
     if isinstance(ys, tuple):
-        node._n_out = len(ys)
+        if node.n_outputs != len(ys):
+            node.n_outputs = len(ys)
         return tuple(Tensor._from_node(y, node, i) for i, y in enumerate(ys))
     if node.saves_output:
         node._out = ys
