@@ -10,6 +10,7 @@ from .engine import grad
 from .creation import (tensor, from_numpy, zeros, ones, full, randn, rand, arange, zeros_like,
                        ones_like, manual_seed, default_generator)
 from .gradcheck import gradcheck, gradgradcheck, GradcheckError
+from .dlpack import from_dlpack
 from . import graph, ops, extras
 from .ops import PUBLIC_FAMILIES as _FAMILIES
 
@@ -33,6 +34,6 @@ __all__ = [
     "get_default_dtype", "Tensor", "Function", "no_grad", "enable_grad", "is_grad_enabled",
     "detect_anomaly", "is_anomaly_enabled", "grad", "tensor", "from_numpy", "zeros", "ones",
     "full", "randn", "rand", "arange", "zeros_like", "ones_like", "manual_seed",
-    "default_generator", "gradcheck", "gradgradcheck", "GradcheckError", "graph", "ops", "extras",
+    "default_generator", "from_dlpack", "gradcheck", "gradgradcheck", "GradcheckError", "graph", "ops", "extras",
     "viz",
 ] + [_name for _family in _FAMILIES for _name in _family.__all__]

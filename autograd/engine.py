@@ -261,12 +261,19 @@ def _summed_to(node, gx, shape, create_graph):
 
 
 def _store_leaves(leaves, create_graph, capture):
+    stored = set()   # arrays already given to a leaf
     for leaf, g in leaves.items():
         if leaf._hooks:
             g = _apply_hooks(leaf._hooks, g, create_graph)
         if capture is not None:
             capture[leaf] = g
             continue
+        if not create_graph:
+            # each .grad owns its memory, so that `x.grad.zero_()` changes nothing else: not
+            # a view (a read-only broadcast, say), not an array another leaf got (a + b)
+            if id(g) in stored or getattr(g, "base", None) is not None:
+                g = g.copy()
+            stored.add(id(g))
         with _accumulation_lock:
             old = leaf._grad
             if create_graph:

@@ -49,11 +49,13 @@ class RemovableHandle:
 
 def retain_grad_hook(tensor):
     """A hook that stores (accumulating) the gradient on `tensor`, held weakly so that the
-    graph does not keep the tensor alive."""
+    graph does not keep the tensor alive. The stored gradient has memory of its own: the
+    array flowing backward may go on to become another tensor's gradient too."""
     ref = weakref.ref(tensor)
 
     def retain(grad):
         t = ref()
         if t is not None:
-            t.grad = grad if t.grad is None else t.grad + grad
+            own = grad if grad.requires_grad else grad.detach().clone()
+            t.grad = own if t.grad is None else t.grad + grad
     return retain

@@ -89,6 +89,15 @@ class Tensor:
 
     @property
     def size(self):
+        """The number of elements, as numpy's attribute; calling it, `t.size()` or
+        `t.size(dim)`, gives the shape as PyTorch's method does."""
+        return _Size(self.data.size, self.data.shape)
+
+    def dim(self):
+        """PyTorch's name for ndim."""
+        return self.data.ndim
+
+    def numel(self):
         return self.data.size
 
     @property
@@ -130,6 +139,14 @@ class Tensor:
             raise TypeError(f"can't convert a tensor on device '{self.device}' to numpy: "
                             "copy it to the host first with .cpu().numpy()")
         return self.data
+
+    def __dlpack__(self, *args, **kwargs):
+        """The data's DLPack capsule (zero-copy exchange: torch.from_dlpack(t) shares t's
+        memory); see autograd.dlpack."""
+        return self.data.__dlpack__(*args, **kwargs)
+
+    def __dlpack_device__(self):
+        return self.data.__dlpack_device__()
 
     def __array__(self, dtype=None, copy=None):
         a = self.numpy()
@@ -177,6 +194,10 @@ class Tensor:
 
     def double(self):
         return self.to(np.float64)
+
+    def long(self):
+        """An int64 copy, outside the graph (integers have no gradient)."""
+        return self.to(np.int64)
 
     # --- graph ------------------------------------------------------------------------
     def requires_grad_(self, flag=True):
@@ -359,35 +380,56 @@ class Tensor:
     def clip(self, lo=None, hi=None):
         return clip(self, lo, hi)
 
-    def sum(self, axis=None, keepdims=False):
-        return sum(self, axis, keepdims)
+    # reductions: numpy's axis=/keepdims=, or PyTorch's dim=/keepdim= (see autograd.ops.reduce)
+    def sum(self, axis=None, keepdims=None, *, dim=None, keepdim=None):
+        return sum(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
-    def mean(self, axis=None, keepdims=False):
-        return mean(self, axis, keepdims)
+    def mean(self, axis=None, keepdims=None, *, dim=None, keepdim=None):
+        return mean(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
-    def var(self, axis=None, keepdims=False, ddof=0):
-        return var(self, axis, keepdims, ddof)
+    def var(self, axis=None, keepdims=None, ddof=0, *, dim=None, keepdim=None):
+        return var(self, axis, keepdims, ddof, dim=dim, keepdim=keepdim)
 
-    def max(self, axis=None, keepdims=False):
-        return max(self, axis, keepdims)
+    def std(self, axis=None, ddof=0, keepdims=None, *, dim=None, keepdim=None):
+        return std(self, axis, ddof, keepdims, dim=dim, keepdim=keepdim)
 
-    def min(self, axis=None, keepdims=False):
-        return min(self, axis, keepdims)
+    def max(self, axis=None, keepdims=None, *, dim=None, keepdim=None):
+        return max(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
-    def logsumexp(self, axis=None, keepdims=False):
-        return logsumexp(self, axis, keepdims)
+    def min(self, axis=None, keepdims=None, *, dim=None, keepdim=None):
+        return min(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
-    def softmax(self, axis=-1):
-        return softmax(self, axis)
+    def argmax(self, axis=None, keepdims=None, *, dim=None, keepdim=None):
+        return argmax(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
-    def log_softmax(self, axis=-1):
-        return log_softmax(self, axis)
+    def argmin(self, axis=None, keepdims=None, *, dim=None, keepdim=None):
+        return argmin(self, axis, keepdims, dim=dim, keepdim=keepdim)
+
+    def norm(self, axis=None, keepdims=None, *, dim=None, keepdim=None):
+        return norm(self, axis, keepdims, dim=dim, keepdim=keepdim)
+
+    def logsumexp(self, axis=None, keepdims=None, *, dim=None, keepdim=None):
+        return logsumexp(self, axis, keepdims, dim=dim, keepdim=keepdim)
+
+    def softmax(self, axis=None, *, dim=None):
+        return softmax(self, axis, dim=dim)
+
+    def log_softmax(self, axis=None, *, dim=None):
+        return log_softmax(self, axis, dim=dim)
 
     def reshape(self, *shape):
         return reshape(self, *shape)
 
     def transpose(self, *axes):
         return transpose(self, *axes)
+
+    def permute(self, *dims):
+        """PyTorch's name for a permutation of all axes (numpy's transpose(*axes))."""
+        return transpose(self, *dims)
+
+    def swapaxes(self, axis1, axis2):
+        """The tensor with two axes exchanged (PyTorch's transpose(dim0, dim1))."""
+        return swapaxes(self, axis1, axis2)
 
     @property
     def T(self):
@@ -398,11 +440,18 @@ class Tensor:
         """The transpose of the last two axes."""
         return swap_last_axes(self)
 
-    def flatten(self):
-        return flatten(self)
+    def view(self, *shape):
+        """PyTorch's name for reshape (the result may or may not share memory)."""
+        return reshape(self, *shape)
+
+    def flatten(self, start_dim=0, end_dim=-1):
+        return flatten(self, start_dim, end_dim)
 
     def expand_dims(self, axis):
         return expand_dims(self, axis)
+
+    def unsqueeze(self, dim):
+        return expand_dims(self, dim)
 
     def squeeze(self, axis=None):
         return squeeze(self, axis)
@@ -412,6 +461,19 @@ class Tensor:
 
     def sum_to(self, shape):
         return sum_to(self, shape)
+
+
+class _Size(int):
+    """Tensor.size: an int (numpy's number of elements) that, called, gives the shape
+    (PyTorch's size() and size(dim))."""
+
+    def __new__(cls, count, shape):
+        size = super().__new__(cls, count)
+        size.shape = shape
+        return size
+
+    def __call__(self, dim=None):
+        return self.shape if dim is None else self.shape[dim]
 
 
 _new = object.__new__
@@ -473,8 +535,9 @@ def as_operand(x):
 from .ops.arithmetic import add, sub, mul, div, neg, pow, matmul  # noqa: E402
 from .ops.elementwise import (exp, log, sqrt, abs, sin, cos, tanh, sigmoid, relu,  # noqa: E402
                               clip, astype)
-from .ops.reduce import sum, mean, var, max, min, logsumexp, sum_to  # noqa: E402
-from .ops.shape import (reshape, transpose, swap_last_axes, flatten, expand_dims,  # noqa: E402
+from .ops.reduce import (sum, mean, var, std, max, min, argmax, argmin, norm,  # noqa: E402
+                         logsumexp, sum_to)
+from .ops.shape import (reshape, transpose, swapaxes, swap_last_axes, flatten, expand_dims,  # noqa: E402
                         squeeze, broadcast_to, getitem, clone)
 from .ops.softmax import softmax, log_softmax  # noqa: E402
 from .ops.compare import lt, le, gt, ge, eq, ne  # noqa: E402

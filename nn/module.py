@@ -277,6 +277,14 @@ class Module:
                 tensor.grad = Tensor._from_node(convert(tensor.grad.data), None)
         return self
 
+    def double(self):
+        """Floating parameters and buffers to float64, in place."""
+        return self.to(np.float64)
+
+    def float(self):
+        """Floating parameters and buffers to float32, in place."""
+        return self.to(np.float32)
+
     def cpu(self):
         return self.to("cpu")
 

@@ -25,7 +25,11 @@ elif DEVICE_RUN != "cpu":
 
 
 def pytest_report_header(config):
-    return f"tracegrad test device: {DEVICE_RUN} (default device {ag.get_default_device()})"
+    lines = [f"tracegrad test device: {DEVICE_RUN} (default device {ag.get_default_device()})"]
+    if not ag.extras.available("torch"):
+        lines.append("PyTorch is not installed: the ~200 tests that compare with it are "
+                     "skipped (install a CPU build of torch to run them; see the README)")
+    return lines
 
 
 @pytest.fixture(autouse=True)

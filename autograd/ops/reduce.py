@@ -5,9 +5,27 @@ import numpy as np
 from ..backend import array_module
 from ..function import Op
 from . import either
+from ..tensor import Tensor
 from .operands import as_tensor, unary, axis_error
 
-__all__ = ["sum", "mean", "var", "max", "min", "logsumexp", "sum_to"]
+__all__ = ["sum", "mean", "var", "std", "max", "min", "logsumexp", "argmax", "argmin",
+           "norm", "sum_to"]
+
+
+def pytorch_spelling(name, axis, keepdims, dim=None, keepdim=None):
+    """(axis, keepdims) from numpy's names or PyTorch's (dim=, keepdim=); both spellings of
+    one argument at once is a TypeError. keepdims None means False."""
+    if dim is not None:
+        if axis is not None:
+            raise TypeError(f"{name}: got both axis= and dim= (PyTorch's name for it); "
+                            "give one")
+        axis = dim
+    if keepdim is not None:
+        if keepdims is not None:
+            raise TypeError(f"{name}: got both keepdims= and keepdim= (PyTorch's name for "
+                            "it); give one")
+        keepdims = keepdim
+    return axis, bool(keepdims)
 
 
 def normalize_axes(name, axis, ndim):
@@ -54,7 +72,8 @@ class _Reduction(Op):
         return either.broadcast_to(gy.reshape(self.kept_shape), self.in_shape)
 
 
-def _reduce(cls, name, x, axis, keepdims):
+def _reduce(cls, name, x, axis, keepdims, dim, keepdim):
+    axis, keepdims = pytorch_spelling(name, axis, keepdims, dim, keepdim)
     x = as_tensor(x, name)
     return unary(cls(normalize_axes(name, axis, x.ndim), keepdims), x)
 
@@ -70,8 +89,8 @@ class Sum(_Reduction):
         return self._spread(gy)
 
 
-def sum(x, axis=None, keepdims=False):
-    return _reduce(Sum, "sum", x, axis, keepdims)
+def sum(x, axis=None, keepdims=None, *, dim=None, keepdim=None):
+    return _reduce(Sum, "sum", x, axis, keepdims, dim, keepdim)
 
 
 class Mean(_Reduction):
@@ -88,12 +107,14 @@ class Mean(_Reduction):
         return self._spread(gy) / count if count else self._spread(gy)
 
 
-def mean(x, axis=None, keepdims=False):
-    return _reduce(Mean, "mean", x, axis, keepdims)
+def mean(x, axis=None, keepdims=None, *, dim=None, keepdim=None):
+    return _reduce(Mean, "mean", x, axis, keepdims, dim, keepdim)
 
 
-def var(x, axis=None, keepdims=False, ddof=0):
-    """numpy's variance: mean squared deviation, divided by (n - ddof) instead of n."""
+def var(x, axis=None, keepdims=None, ddof=0, *, dim=None, keepdim=None):
+    """numpy's variance: mean squared deviation, divided by (n - ddof) instead of n (ddof=0
+    by default, where PyTorch's default is the unbiased ddof=1)."""
+    axis, keepdims = pytorch_spelling("var", axis, keepdims, dim, keepdim)
     x = as_tensor(x, "var")
     axes = normalize_axes("var", axis, x.ndim)
     count = 1
@@ -104,6 +125,12 @@ def var(x, axis=None, keepdims=False, ddof=0):
     # numpy's and PyTorch's answer when n - ddof <= 0: inf (nan for an empty axis), never a
     # negative variance
     return squares / (count - ddof) if count > ddof else squares / 0.0
+
+
+def std(x, axis=None, ddof=0, keepdims=None, *, dim=None, keepdim=None):
+    """The square root of `var` (numpy's ddof=0 by default; PyTorch's default is ddof=1)."""
+    axis, keepdims = pytorch_spelling("std", axis, keepdims, dim, keepdim)
+    return var(x, axis, keepdims, ddof).sqrt()
 
 
 class _Extreme(_Reduction):
@@ -128,11 +155,13 @@ class Max(_Extreme):
         return x.max(axis=self.axes, keepdims=self.keepdims)
 
 
-def max(x, axis=None, keepdims=False):
+def max(x, axis=None, keepdims=None, *, dim=None, keepdim=None):
+    """The largest values (only the values: PyTorch's x.max(dim) also returns indices; use
+    argmax)."""
     x = as_tensor(x, "max")
     if x.size == 0:
         raise ValueError(f"max: the tensor of shape {x.shape} is empty")
-    return _reduce(Max, "max", x, axis, keepdims)
+    return _reduce(Max, "max", x, axis, keepdims, dim, keepdim)
 
 
 class Min(_Extreme):
@@ -143,11 +172,13 @@ class Min(_Extreme):
         return x.min(axis=self.axes, keepdims=self.keepdims)
 
 
-def min(x, axis=None, keepdims=False):
+def min(x, axis=None, keepdims=None, *, dim=None, keepdim=None):
+    """The smallest values (only the values: PyTorch's x.min(dim) also returns indices; use
+    argmin)."""
     x = as_tensor(x, "min")
     if x.size == 0:
         raise ValueError(f"min: the tensor of shape {x.shape} is empty")
-    return _reduce(Min, "min", x, axis, keepdims)
+    return _reduce(Min, "min", x, axis, keepdims, dim, keepdim)
 
 
 class LogSumExp(_Reduction):
@@ -169,8 +200,56 @@ class LogSumExp(_Reduction):
         return self._spread(gy) * either.exp(x - y.reshape(self.kept_shape))
 
 
-def logsumexp(x, axis=None, keepdims=False):
-    return _reduce(LogSumExp, "logsumexp", x, axis, keepdims)
+def logsumexp(x, axis=None, keepdims=None, *, dim=None, keepdim=None):
+    return _reduce(LogSumExp, "logsumexp", x, axis, keepdims, dim, keepdim)
+
+
+class Norm(_Reduction):
+    """The 2-norm sqrt(sum(x²)) over the axes. Its gradient x / norm is taken as 0 where the
+    norm is 0 (then x is 0 there too), as PyTorch does, rather than 0/0."""
+    __slots__ = ()
+    saves_inputs = True
+    saves_output = True
+
+    def forward(self, x):
+        self._remember(x)
+        return array_module(x).sqrt((x * x).sum(axis=self.axes, keepdims=self.keepdims))
+
+    def backward(self, gy, x, y):
+        safe = either.where(either.data(y) == 0, 1.0, y)
+        return self._spread(gy / safe) * x
+
+
+def norm(x, axis=None, keepdims=None, *, dim=None, keepdim=None):
+    """The Euclidean (2-)norm of all elements, or along `axis`."""
+    return _reduce(Norm, "norm", x, axis, keepdims, dim, keepdim)
+
+
+def _arg_extreme(name, x, axis, keepdims, dim, keepdim):
+    axis, keepdims = pytorch_spelling(name, axis, keepdims, dim, keepdim)
+    x = as_tensor(x, name)
+    if x.size == 0:
+        raise ValueError(f"{name}: the tensor of shape {x.shape} is empty")
+    if axis is not None:
+        axis = normalize_axes(name, axis, x.ndim)
+        if len(axis) != 1:
+            raise TypeError(f"{name}: axis must be one int (or None for the flattened "
+                            f"tensor), got {axis}")
+        axis = axis[0]
+    xp = array_module(x.data)
+    found = getattr(xp, name)(x.data, axis=axis, keepdims=keepdims)
+    return Tensor._from_node(xp.asarray(found, dtype=xp.int64), None)
+
+
+def argmax(x, axis=None, keepdims=None, *, dim=None, keepdim=None):
+    """Indices of the largest values (of the flattened tensor when axis is None): an integer
+    tensor, outside the graph."""
+    return _arg_extreme("argmax", x, axis, keepdims, dim, keepdim)
+
+
+def argmin(x, axis=None, keepdims=None, *, dim=None, keepdim=None):
+    """Indices of the smallest values, as argmax."""
+    return _arg_extreme("argmin", x, axis, keepdims, dim, keepdim)
 
 
 class SumTo(Op):

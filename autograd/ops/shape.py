@@ -8,8 +8,8 @@ from ..tensor import Tensor
 from . import either
 from .operands import as_tensor, unary, check_devices, axis_error
 
-__all__ = ["reshape", "transpose", "flatten", "expand_dims", "squeeze", "broadcast_to",
-           "concatenate", "stack"]
+__all__ = ["reshape", "transpose", "swapaxes", "flatten", "expand_dims", "unsqueeze", "squeeze",
+           "broadcast_to", "concatenate", "stack"]
 
 
 def shape_argument(shape):
@@ -64,8 +64,23 @@ def _resolve_shape(size, shape):
     return tuple(int(n) for n in shape)
 
 
-def flatten(x):
-    return reshape(x, -1)
+def flatten(x, start_dim=0, end_dim=-1):
+    """Merges axes start_dim..end_dim (inclusive) into one: all of them by default."""
+    x = as_tensor(x, "flatten")
+    ndim = max(x.ndim, 1)
+    for label, value in (("start_dim", start_dim), ("end_dim", end_dim)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise TypeError(f"flatten: {label} must be an int, got {value!r}")
+        if not -ndim <= value < ndim:
+            raise axis_error(f"flatten: {label}={value} is out of range for a tensor of "
+                             f"shape {x.shape}")
+    start, end = start_dim % ndim, end_dim % ndim
+    if start > end:
+        raise ValueError(f"flatten: start_dim={start_dim} comes after end_dim={end_dim} for "
+                         f"a tensor of shape {x.shape}")
+    if x.ndim == 0:
+        return reshape(x, 1)
+    return reshape(x, x.shape[:start] + (-1,) + x.shape[end + 1:])
 
 
 def expand_dims(x, axis):
@@ -76,6 +91,11 @@ def expand_dims(x, axis):
                          f"dimensions")
     axis %= ndim
     return reshape(x, x.shape[:axis] + (1,) + x.shape[axis:])
+
+
+def unsqueeze(x, dim):
+    """PyTorch's name for expand_dims."""
+    return expand_dims(x, dim)
 
 
 def squeeze(x, axis=None):
@@ -124,14 +144,25 @@ def transpose(x, *axes):
     return unary(Transpose(tuple(a % x.ndim for a in axes)), x)
 
 
+def swapaxes(x, axis1, axis2):
+    """`x` with two axes exchanged (numpy's swapaxes, PyTorch's transpose(dim0, dim1))."""
+    x = as_tensor(x, "swapaxes")
+    axes = list(range(x.ndim))
+    for a in (axis1, axis2):
+        if isinstance(a, bool) or not isinstance(a, (int, np.integer)) or \
+                not -x.ndim <= a < x.ndim:
+            raise axis_error(f"swapaxes: axis {a!r} is out of range for a tensor of shape "
+                             f"{x.shape}")
+    axes[axis1], axes[axis2] = axes[axis2], axes[axis1]
+    return unary(Transpose(tuple(axes)), x)
+
+
 def swap_last_axes(x):
     """The matrix transpose of the last two axes (`x.mT`)."""
-    x = as_tensor(x, "swap_last_axes")
+    x = as_tensor(x, "mT")
     if x.ndim < 2:
         raise ValueError(f"mT: needs at least 2 dimensions, got shape {x.shape}")
-    axes = list(range(x.ndim))
-    axes[-1], axes[-2] = axes[-2], axes[-1]
-    return unary(Transpose(tuple(axes)), x)
+    return swapaxes(x, -2, -1)
 
 
 class BroadcastTo(Op):

@@ -13,7 +13,13 @@ def _shifted(x, axis):
     return x - x.max(axis=axis, keepdims=True)
 
 
-def _axis(name, x, axis):
+def _axis(name, x, axis, dim):
+    """The one axis (last by default), from numpy's name axis= or PyTorch's dim=."""
+    if axis is not None and dim is not None:
+        raise TypeError(f"{name}: got both axis= and dim= (PyTorch's name for it); give one")
+    axis = -1 if axis is None and dim is None else axis if dim is None else dim
+    if isinstance(axis, (tuple, list)):
+        raise TypeError(f"{name}: takes one axis, got {axis!r}")
     return normalize_axes(name, axis, x.ndim)[0] if x.ndim else None
 
 
@@ -36,9 +42,10 @@ class Softmax(Op):
         return y * (gy - (gy * y).sum(axis=self.axis, keepdims=True))
 
 
-def softmax(x, axis=-1):
+def softmax(x, axis=None, *, dim=None):
+    """exp(x) / sum(exp(x)) along one axis (the last unless given)."""
     x = as_tensor(x, "softmax")
-    return unary(Softmax(_axis("softmax", x, axis)), x)
+    return unary(Softmax(_axis("softmax", x, axis, dim)), x)
 
 
 class LogSoftmax(Op):
@@ -57,6 +64,7 @@ class LogSoftmax(Op):
         return gy - either.exp(y) * gy.sum(axis=self.axis, keepdims=True)
 
 
-def log_softmax(x, axis=-1):
+def log_softmax(x, axis=None, *, dim=None):
+    """log(softmax(x)) along one axis (the last unless given), computed stably."""
     x = as_tensor(x, "log_softmax")
-    return unary(LogSoftmax(_axis("log_softmax", x, axis)), x)
+    return unary(LogSoftmax(_axis("log_softmax", x, axis, dim)), x)
