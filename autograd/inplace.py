@@ -70,6 +70,21 @@ mul_ = _binary("mul_", "__mul__")
 div_ = _binary("div_", "__truediv__")
 
 
+def augmented(name, out_of_place):
+    """`x += y` (and -=, *=, /=): in place where that is allowed; on a tensor inside the
+    graph (made by an operation, needing grad) it computes `x + y` and the name is rebound,
+    which gives the same values and gradients as PyTorch's recorded in-place op (as in a
+    residual block's `out += identity`)."""
+    method = {"__iadd__": add_, "__isub__": sub_, "__imul__": mul_, "__itruediv__": div_}[name]
+
+    def assign(self, other):
+        if self.requires_grad and state.grad_enabled and self.grad_fn is not None:
+            return out_of_place(self, other)
+        return method(self, other)
+    assign.__name__ = name
+    return assign
+
+
 def zero_(self):
     """Sets every element to 0; returns self."""
     return fill_(self, 0)

@@ -319,6 +319,19 @@ class Tensor:
     def __rmatmul__(self, other):
         return matmul(other, self)
 
+    # x += y: in place under no_grad (an update), out of place on a graph tensor
+    def __iadd__(self, other):
+        return _augmented["__iadd__"](self, other)
+
+    def __isub__(self, other):
+        return _augmented["__isub__"](self, other)
+
+    def __imul__(self, other):
+        return _augmented["__imul__"](self, other)
+
+    def __itruediv__(self, other):
+        return _augmented["__itruediv__"](self, other)
+
     def __neg__(self):
         return neg(self)
 
@@ -543,3 +556,6 @@ from .ops.softmax import softmax, log_softmax  # noqa: E402
 from .ops.compare import lt, le, gt, ge, eq, ne  # noqa: E402
 from .ops.device import to_device  # noqa: E402
 from . import versions, inplace  # noqa: E402
+
+_augmented = {name: inplace.augmented(name, fn) for name, fn in (
+    ("__iadd__", add), ("__isub__", sub), ("__imul__", mul), ("__itruediv__", div))}

@@ -139,3 +139,26 @@ def test_module_dtype_moves():
     assert all(p.dtype == np.float32 for p in model.parameters())
     model.to(np.float64)
     assert model(ag.tensor(np.ones((2, 3)))).dtype == np.float64
+
+
+def test_augmented_assignment_updates_in_place_under_no_grad():
+    w = ag.tensor(np.array([1.0, 2.0]), requires_grad=True)
+    params = [w]
+    (w * w).sum().backward()
+    with ag.no_grad():
+        for p in params:
+            p -= 0.5 * p.grad              # the loop variable is the parameter itself
+    np.testing.assert_array_equal(host(w), [0.0, 0.0])
+    with pytest.raises(RuntimeError, match="leaf tensor that requires grad"):
+        w += 1.0
+    constant = ag.ones(2)
+    constant *= 3.0
+    np.testing.assert_array_equal(host(constant), [3.0, 3.0])
+
+
+def test_augmented_assignment_inside_a_model_keeps_the_gradient_right():
+    x = ag.tensor(np.array([1.0, 2.0]), requires_grad=True)
+    out = x * 2.0
+    out += x                                # a residual block's `out += identity`
+    out.sum().backward()
+    np.testing.assert_array_equal(host(x.grad), [3.0, 3.0])
