@@ -1,15 +1,40 @@
-"""Turning a read graph (trace.Graph) into DOT: one node per operation or leaf, or one per
-module call with `collapse="module"`; gradient magnitudes as colour and width on a
-logarithmic scale with its legend in the image."""
+"""Drawing a plan (plan.py) of a read graph (trace.Graph) as DOT: gradient magnitudes as
+colour and width on a logarithmic scale with its legend in the image, activations' local
+derivatives, shrink marks, modules as boxes or nodes, repeated blocks folded into a node with
+a strip of the gradient across the repeats."""
+import contextlib
+import html
+import math
+
 from . import style
 from .dot import Dot
+from .plan import FoldItem, ModuleItem
 from .style import LogScale, number, shape_text, values_text
+from .trace import LocalDerivative
 
 FONT = "Helvetica"
-
+STRIP_CELLS = 120        # a fold's strip shows at most this many cells (repeats are pooled)
+STRIP_WIDTH = 360        # points
 
 STALE = ("(no gradients shown: a backward pass ran through this graph, but only the latest "
          "pass of a thread is kept; draw right after that graph's backward())")
+
+
+def draw(graph, plan, title=None, scale=None):
+    """The Dot of `plan`. `scale` fixes the colour scale: (low, high), or a LogScale that
+    other pictures share."""
+    return _Canvas(graph, plan, title, scale_of(graph, scale)).draw()
+
+
+def scale_of(graph, fixed):
+    if isinstance(fixed, LogScale):
+        return fixed
+    if fixed is not None:
+        return LogScale([], fixed=fixed)
+    values = [op.grad.rms for op in graph.ops if op.grad]
+    values += [leaf.grad.rms for leaf in graph.leaves if leaf.grad]
+    values += [i.grad.rms for op in graph.ops for i in op.inputs if i.grad]
+    return LogScale(values)
 
 
 def _new_digraph(graph, title):
@@ -25,16 +50,6 @@ def _new_digraph(graph, title):
     return dot
 
 
-def _fill(stats, scale):
-    if stats is None:
-        return style.NO_GRAD, "black"
-    if not stats.finite:
-        return style.NON_FINITE, "white"
-    colour = scale.colour(stats.rms)
-    dark = scale.position(stats.rms) > 0.6
-    return colour, "white" if dark else "black"
-
-
 def _grad_line(stats):
     if stats is None:
         return None
@@ -45,8 +60,7 @@ def _grad_line(stats):
     return f"grad rms {number(stats.rms)}"
 
 
-def _local_line(op):
-    local = op.local
+def _local_line(local):
     if local is None:
         return None
     if local.gates:
@@ -58,133 +72,234 @@ def _shrink_mark(factor):
     return None if factor is None else f"▼ ×{number(factor)}"
 
 
-def _op_label(op):
-    lines = [op.name, shape_text(op.shape), _grad_line(op.grad), _local_line(op),
-             _shrink_mark(op.shrink)]
+def _lines(*lines):
     return "\n".join(line for line in lines if line)
 
 
 def _leaf_label(leaf):
-    lines = [leaf.name, shape_text(leaf.shape)]
-    if leaf.values is not None:
-        lines.append("value " + values_text(leaf.values))
-    lines.append(_grad_line(leaf.grad))
-    return "\n".join(line for line in lines if line)
+    value = None if leaf.values is None else "value " + values_text(leaf.values)
+    return _lines(leaf.name, shape_text(leaf.shape), value, _grad_line(leaf.grad))
 
 
-def _scale(graph):
-    values = [op.grad.rms for op in graph.ops if op.grad]
-    values += [leaf.grad.rms for leaf in graph.leaves if leaf.grad]
-    values += [i.grad.rms for op in graph.ops for i in op.inputs if i.grad]
-    return LogScale(values)
+class _Canvas:
+    """Draws the items of one plan onto one Dot."""
 
+    def __init__(self, graph, plan, title, scale):
+        self.graph, self.plan, self.scale = graph, plan, scale
+        self.dot = _new_digraph(graph, title)
+        self.target = self.dot
+        self.owner = plan.drawn_in()
+        self.leaves = {leaf.ident: leaf for leaf in graph.leaves}
+        self.inside = self._leaves_inside()      # leaf ident -> item ident listing it
 
-def _edge_attrs(stats, shrink, scale, with_label):
-    attrs = {}
-    if stats is not None:
-        colour = style.NON_FINITE if not stats.finite else scale.colour(stats.rms)
-        attrs = {"color": colour, "penwidth": scale.width(stats.rms)}
-        if with_label:
-            mark = _shrink_mark(shrink)
-            attrs["label"] = number(stats.rms) + (f" {mark}" if mark else "")
-    return attrs
-
-
-def _add_legend(dot, graph, scale):
-    if graph.has_grads:
-        dot.node("legend", style.legend_label(scale), shape="plaintext", style="")
-
-
-def _group_tree(groups):
-    """parent group key ("" at the top) -> child keys, for nesting clusters."""
-    children = {}
-    for key, group in groups.items():
-        children.setdefault(group.parent or "", []).append(key)
-    return children
-
-
-def full_graph(graph, title=None):
-    dot = _new_digraph(graph, title)
-    scale = _scale(graph)
-    members = {}
-    for op in graph.ops:
-        members.setdefault(op.group or "", []).append(op)
-    tree = _group_tree(graph.groups)
-
-    def add_ops(target, group):
-        for op in reversed(members.get(group, [])):  # oldest first reads top to bottom
-            fill, font = _fill(op.grad, scale)
-            bold = op.shrink is not None
-            target.node(op.ident, _op_label(op), fillcolor=fill, fontcolor=font,
-                        penwidth="2.5" if bold else "1.0",
-                        color="#b3172f" if bold else "black")
-        for child in tree.get(group, []):
-            with target.subgraph(f"cluster_{child}") as sub:
-                sub.attr(label=graph.groups[child].label, style="rounded,dashed",
-                         color="#808080", fontsize="11")
-                add_ops(sub, child)
-
-    for leaf in graph.leaves:
-        fill, font = _fill(leaf.grad, scale)
-        dot.node(leaf.ident, _leaf_label(leaf), fillcolor=fill, fontcolor=font,
-                 shape="box", style="filled")
-    add_ops(dot, "")
-    for op in reversed(graph.ops):
-        for edge in op.inputs:
-            dot.edge(edge.source, op.ident,
-                     **_edge_attrs(edge.grad, op.shrink, scale, True))
-    _add_legend(dot, graph, scale)
-    return dot
-
-
-def collapsed_graph(graph, title=None):
-    """One node per innermost module call (operations outside modules stay single nodes);
-    the parameters of a module are listed inside its node with their gradient RMS."""
-    dot = _new_digraph(graph, title)
-    scale = _scale(graph)
-    node_of = {op.ident: (f"module_{op.group}" if op.group else op.ident) for op in graph.ops}
-    ops_by_node = {}
-    for op in graph.ops:
-        ops_by_node.setdefault(node_of[op.ident], []).append(op)
-    leaves = {leaf.ident: leaf for leaf in graph.leaves}
-    folded = set()          # parameter leaves drawn inside their module's node
-    edges = {}              # (source node, target node) -> gradient stats
-    for node, ops in ops_by_node.items():
-        newest = ops[0]     # ops are newest first: the group's output
-        group = graph.groups.get(newest.group) if newest.group else None
-        lines = [group.label if group else newest.name, shape_text(newest.shape),
-                 _grad_line(newest.grad)]
-        inside = {op.ident for op in ops}
-        incoming = []
-        for op in ops:
-            lines.append(_local_line(op))
+    def _leaves_inside(self):
+        """The parameters drawn inside a node rather than as nodes of their own: those whose
+        every use is inside one module node, or inside one repeat of a fold."""
+        uses = {}
+        for op in self.graph.ops:
             for edge in op.inputs:
-                if edge.source in inside:
-                    continue
-                if edge.source in leaves and group is not None:
-                    leaf = leaves[edge.source]
-                    folded.add(edge.source)
-                    lines.append(f"{leaf.name.rsplit('.', 1)[-1]} {shape_text(leaf.shape)}"
-                                 f" grad rms {number(leaf.grad.rms) if leaf.grad else '?'}")
-                    continue
-                incoming.append(edge)
-                edges.setdefault((node_of.get(edge.source, edge.source), node), edge.grad)
-        shrink = None
+                if edge.source in self.leaves:
+                    uses.setdefault(edge.source, set()).add(op.ident)
+        repeat = {}    # op ident -> which repeat of its fold it belongs to
+        for item in self.plan.walk():
+            if isinstance(item, FoldItem):
+                for k, unit in enumerate(item.units):
+                    repeat.update((op.ident, k) for op in unit)
+        inside = {}
+        for leaf, users in uses.items():
+            owners = {id(self.owner[u]): self.owner[u] for u in users}
+            if len(owners) != 1:
+                continue
+            (owner,) = owners.values()
+            one_repeat = len({repeat.get(u) for u in users}) == 1
+            if isinstance(owner, ModuleItem) or (isinstance(owner, FoldItem) and one_repeat):
+                inside[leaf] = owner.ident
+        return inside
+
+    def draw(self):
+        for leaf in self.graph.leaves:
+            if leaf.ident not in self.inside:
+                fill, font = self._fill(leaf.grad)
+                self.target.node(leaf.ident, _leaf_label(leaf), fillcolor=fill,
+                                 fontcolor=font, shape="box", style="filled")
+        for item in self.plan.items:
+            item.draw(self)
+        self._edges()
+        if self.graph.has_grads:
+            self.dot.node("legend", style.legend_label(self.scale), shape="plaintext",
+                          style="")
+            if self.graph.root in self.owner:   # below the output: the picture stays compact
+                self.dot.edge(self.owner[self.graph.root].ident, "legend", style="invis")
+        return self.dot
+
+    def _fill(self, stats):
+        if stats is None:
+            return style.NO_GRAD, "black"
+        if not stats.finite:
+            return style.NON_FINITE, "white"
+        return self.scale.colour(stats.rms), self.scale.font_colour(stats.rms)
+
+    def _node(self, ident, label, stats, marked, **attrs):
+        fill, font = self._fill(stats)
+        self.target.node(ident, label, fillcolor=fill, fontcolor=font,
+                         penwidth="2.5" if marked else "1.0",
+                         color="#b3172f" if marked else "black", id=ident, **attrs)
+
+    # --- the items ------------------------------------------------------------------------
+    def op_node(self, item):
+        op = item.op
+        label = _lines(op.name, shape_text(op.shape), _grad_line(op.grad),
+                       _local_line(op.local), _shrink_mark(op.shrink))
+        self._node(op.ident, label, op.grad, op.shrink is not None)
+
+    def module_node(self, item):
+        newest = item.members[0]
+        lines = [item.group.label, shape_text(newest.shape), _grad_line(newest.grad)]
+        lines += [_local_line(op.local) for op in item.members]
+        lines += self._parameter_lines(item)
+        factor = self._factor(item, newest)
+        shrink = factor if factor is not None and factor <= style.SHRINK else None
+        if factor is not None:
+            lines.append(_shrink_mark(shrink) or f"gradient ×{number(factor)}")
+        self._node(item.ident, _lines(*lines), newest.grad, shrink is not None)
+
+    def _parameter_lines(self, item):
+        lines = []
+        for ident, owner in self.inside.items():
+            if owner == item.ident:
+                leaf = self.leaves[ident]
+                rms = number(leaf.grad.rms) if leaf.grad else "?"
+                lines.append(f"{leaf.name.rsplit('.', 1)[-1]} {shape_text(leaf.shape)} grad "
+                             f"rms {rms}")
+        return lines
+
+    def _factor(self, item, newest):
+        """The gradient's scale factor across a node with one input of its output's shape."""
+        incoming = [edge for op in item.ops() for edge in op.inputs
+                    if self.owner.get(edge.source) is not item
+                    and edge.source not in self.inside]
         if len(incoming) == 1 and incoming[0].grad is not None and newest.grad is not None \
                 and newest.grad.rms > 0 and incoming[0].shape == newest.shape:
-            factor = incoming[0].grad.rms / newest.grad.rms
-            shrink = factor if factor <= style.SHRINK else None
-            lines.append(_shrink_mark(shrink) or f"gradient ×{number(factor)}")
-        fill, font = _fill(newest.grad, scale)
-        dot.node(node, "\n".join(line for line in lines if line), fillcolor=fill,
-                 fontcolor=font, penwidth="2.5" if shrink is not None else "1.0",
-                 color="#b3172f" if shrink is not None else "black")
-    for leaf in graph.leaves:
-        if leaf.ident not in folded:
-            fill, font = _fill(leaf.grad, scale)
-            dot.node(leaf.ident, _leaf_label(leaf), fillcolor=fill, fontcolor=font,
-                     style="filled")
-    for (source, target), stats in edges.items():
-        dot.edge(source, target, **_edge_attrs(stats, None, scale, False))
-    _add_legend(dot, graph, scale)
-    return dot
+            return incoming[0].grad.rms / newest.grad.rms
+        return None
+
+    @contextlib.contextmanager
+    def _inside(self, name, **attrs):
+        outer = self.target
+        with outer.subgraph(name) as sub:
+            sub.attr(**attrs)
+            self.target = sub
+            try:
+                yield
+            finally:
+                self.target = outer
+
+    def cluster(self, item):
+        with self._inside(f"cluster_{item.group.key}", label=item.group.label,
+                          style="rounded,dashed", color="#808080", fontsize="11",
+                          id=item.ident):
+            for child in item.children:
+                child.draw(self)
+
+    def fold_node(self, item):
+        outputs = [unit[0].grad for unit in item.units]       # each repeat's output
+        params = self._unit_parameters(item)
+        rows = [f"<B>{item.repeats} ×</B> {_escape(item.description)}"]
+        rows += self._strip_rows("grad", [s and s.rms for s in outputs])
+        if params:
+            rows += self._strip_rows(f"{params[0].name.rsplit('.', 1)[-1]} grad",
+                                     [leaf.grad and leaf.grad.rms for leaf in params])
+        locals_ = [op.local for unit in item.units for op in unit if op.local]
+        if locals_:
+            rows.append(_escape(_local_line(pooled_local(locals_))))
+        first, last = outputs[0], outputs[-1]
+        if first and last and first.rms > 0 and last.rms > 0:
+            rows.append(_escape(f"gradient ×{number(first.rms / last.rms)} from the last "
+                                "repeat back to the first"))
+        cells = "".join(f"<TR><TD>{row}</TD></TR>" for row in rows)
+        label = f'<<TABLE BORDER="0" CELLSPACING="2" CELLPADDING="0">{cells}</TABLE>>'
+        # the strips carry the colour; the node itself stays neutral, so it reads as a frame
+        self.target.node(item.ident, label, fillcolor=style.FOLD, fontcolor="black",
+                         penwidth="2.0", color="#404040", id=item.ident,
+                         style="filled,rounded")
+
+    def _unit_parameters(self, item):
+        """Per repeat, its largest parameter drawn inside the fold (a weight), if every
+        repeat has one."""
+        found = []
+        for unit in item.units:
+            idents = {e.source for op in unit for e in op.inputs
+                      if self.inside.get(e.source) == item.ident}
+            if not idents:
+                return []
+            found.append(max((self.leaves[i] for i in idents), key=lambda l: math.prod(l.shape)))
+        return found
+
+    def _strip_rows(self, what, values):
+        """A strip of one coloured cell per repeat (pooled when there are many), first
+        repeat (the input side) on the left, and the first and last values in words."""
+        pooled = _pool(values, STRIP_CELLS)
+        width = max(1, STRIP_WIDTH // len(pooled))
+        cells = "".join(f'<TD WIDTH="{width}" HEIGHT="10" FIXEDSIZE="TRUE" '
+                        f'BGCOLOR="{self._strip_colour(v)}"></TD>' for v in pooled)
+        strip = (f'<TABLE BORDER="1" COLOR="#909090" CELLBORDER="0" CELLSPACING="0" '
+                 f'CELLPADDING="0"><TR>{cells}</TR></TABLE>')
+        first, last = values[0], values[-1]
+        note = " (exactly 0: it underflowed)" if first == 0 else ""
+        return [strip, _escape(f"{what} rms: first {number(first)}{note} … last "
+                               f"{number(last)}")]
+
+    def _strip_colour(self, value):
+        if value is None:
+            return style.NO_GRAD
+        return style.ZERO if value == 0 else self.scale.colour(value)
+
+    # --- the edges ------------------------------------------------------------------------
+    def _edges(self):
+        seen = set()
+        for op in reversed(self.graph.ops):            # oldest first
+            target = self.owner[op.ident].ident
+            for edge in op.inputs:
+                if edge.source in self.inside:
+                    continue
+                owner = self.owner.get(edge.source)
+                source = edge.source if owner is None else owner.ident
+                if source == target or (self.plan.merge_edges and (source, target) in seen):
+                    continue
+                seen.add((source, target))
+                # a leaf feeding a fold feeds every repeat: its own gradient is the total
+                stats = self.leaves[edge.source].grad if edge.source in self.leaves and \
+                    isinstance(self.owner[op.ident], FoldItem) else edge.grad
+                attrs = {}
+                if stats is not None:
+                    attrs = {"color": style.NON_FINITE if not stats.finite
+                             else self.scale.colour(stats.rms),
+                             "penwidth": self.scale.width(stats.rms)}
+                self.dot.edge(source, target, **attrs)
+
+
+def _escape(text):
+    return html.escape(text, quote=False)
+
+
+def _pool(values, cells):
+    """At most `cells` values: neighbours pooled by the geometric mean of their positive
+    values (0 if all are 0, None if none is known)."""
+    if len(values) <= cells:
+        return values
+    pooled = []
+    for k in range(cells):
+        chunk = [v for v in values[k * len(values) // cells:(k + 1) * len(values) // cells]
+                 if v is not None]
+        positive = [v for v in chunk if v > 0]
+        pooled.append(math.exp(sum(map(math.log, positive)) / len(positive)) if positive
+                      else (0.0 if chunk else None))
+    return pooled
+
+
+def pooled_local(locals_):
+    """One local-derivative summary for many ops of one kind (mean of means, max of max)."""
+    first = locals_[0]
+    return LocalDerivative(first.symbol, sum(l.mean for l in locals_) / len(locals_),
+                           max(l.largest for l in locals_),
+                           sum(l.passing for l in locals_) / len(locals_), first.gates)

@@ -13,10 +13,19 @@ from .style import SHRINK
 
 @dataclass
 class GradStats:
-    """Magnitude of one gradient array: RMS (the statistic drawn), and whether it is finite."""
+    """Magnitude of one gradient array: RMS (the statistic drawn), whether it is finite, its
+    range and a small histogram of its finite values."""
     rms: float
     finite: bool
     values: np.ndarray | None  # the values themselves, for small arrays
+    low: float = 0.0
+    high: float = 0.0
+    histogram: tuple = ()      # (counts, bin edges), HISTOGRAM_BINS bins
+
+    def as_dict(self):
+        counts, edges = self.histogram or ((), ())
+        return {"rms": self.rms, "finite": self.finite, "min": self.low, "max": self.high,
+                "hist": [int(c) for c in counts], "edges": [float(e) for e in edges]}
 
 
 @dataclass
@@ -74,6 +83,7 @@ class Group:
     key: str
     label: str            # e.g. "3: Linear(100→100)"
     parent: str | None    # the enclosing call's key
+    kind: str = ""        # what the module is, without its name: "Linear(100→100)"
 
 
 @dataclass
@@ -93,14 +103,20 @@ def host(a):
     return backend.to_host(a, np.float64)
 
 
+HISTOGRAM_BINS = 16
+
+
 def grad_stats(a):
     if a is None:
         return None
     values = host(a)
-    finite = bool(np.isfinite(values).all())
-    rms = float(np.sqrt(np.mean(np.square(values[np.isfinite(values)])))) if values.size \
-        else 0.0
-    return GradStats(rms, finite, values.ravel() if values.size <= SMALL else None)
+    kept = values[np.isfinite(values)]
+    rms = float(np.sqrt(np.mean(np.square(kept)))) if kept.size else 0.0
+    histogram = np.histogram(kept, bins=HISTOGRAM_BINS) if kept.size else ()
+    return GradStats(rms, kept.size == values.size,
+                     values.ravel() if values.size <= SMALL else None,
+                     float(kept.min()) if kept.size else 0.0,
+                     float(kept.max()) if kept.size else 0.0, histogram)
 
 
 def local_derivative(node, saved):
@@ -152,9 +168,9 @@ class _Groups:
             key = name if call == 1 else f"{name}#{call}"
             self._key_of_scope[id(scope)] = key
             owner = scope.owner
-            label = owner.graph_label() if hasattr(owner, "graph_label") else type(owner).__name__
+            kind = owner.graph_label() if hasattr(owner, "graph_label") else type(owner).__name__
             short = name.rsplit(".", 1)[-1]
-            self.groups[key] = Group(key, f"{short}: {label}", self.key(scope.parent))
+            self.groups[key] = Group(key, f"{short}: {kind}", self.key(scope.parent), kind)
         return key
 
 
