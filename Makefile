@@ -17,6 +17,9 @@ $(STAMP): pyproject.toml
 	@command -v dot >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
 		apt-get update -qq && apt-get install -y -qq graphviz >/dev/null; } || \
 		echo "Graphviz's dot is missing: graphs will be written as DOT text (install graphviz)"
+	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+		&& apt-get install -y -qq --no-install-recommends chromium >/dev/null; } || \
+		echo "Chromium is missing: the explorer's browser test will be skipped (install chromium)"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e ".[dev]"

@@ -60,7 +60,7 @@ def loss(model, X, y, batch_size=None):
     reg_loss = alpha * sum((p * p).sum() for p in model.parameters())
     total_loss = data_loss + reg_loss
     # also get accuracy
-    accuracy = (yb > 0) == (scores.numpy() > 0)
+    accuracy = (yb > 0) == (scores.cpu().numpy() > 0)
     return total_loss, accuracy.mean()
 
 
@@ -94,7 +94,7 @@ def plot(model, X, y, path):
     xx, yy = np.meshgrid(np.arange(x_min, x_max, h), np.arange(y_min, y_max, h))
     Xmesh = np.c_[xx.ravel(), yy.ravel()]
     with ag.no_grad():
-        scores = model(ag.tensor(Xmesh)).numpy()
+        scores = model(ag.tensor(Xmesh)).cpu().numpy()
     Z = (scores > 0).reshape(xx.shape)
     fig = plt.figure()
     plt.contourf(xx, yy, Z, cmap=plt.cm.Spectral, alpha=0.8)
