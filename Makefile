@@ -14,12 +14,14 @@ STAMP := $(VENV)/.installed
 setup: $(STAMP)
 
 $(STAMP): pyproject.toml
-	@command -v dot >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
-		apt-get update -qq && apt-get install -y -qq graphviz >/dev/null; } || \
-		echo "Graphviz's dot is missing: graphs will be written as DOT text (install graphviz)"
-	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
-		&& apt-get install -y -qq --no-install-recommends chromium >/dev/null; } || \
-		echo "Chromium is missing: the explorer's browser test will be skipped (install chromium)"
+	@missing=""; command -v dot >/dev/null || missing="graphviz"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
+		{ [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && apt-get update -qq && \
+		  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		  $$missing >/dev/null; } || echo "could not install$$missing: without Graphviz's \
+	dot graphs are written as DOT text, without Chromium the explorer's browser test is \
+	skipped"; fi
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e ".[dev]"
