@@ -79,17 +79,39 @@ def _device_of(model):
     return next((p.device for p in model.parameters()), None)
 
 
-def _averages(model, loader, loss_fn, metric_fns, optimizer=None):
+class _Steps:
+    """Counts training steps across epochs and tells the callbacks about each one."""
+
+    def __init__(self, callbacks):
+        self.callbacks = tuple(callbacks)
+        self.count = 0
+
+    def begin(self):
+        for callback in self.callbacks:
+            if hasattr(callback, "on_step_begin"):
+                callback.on_step_begin(self.count)
+
+    def end(self, loss):
+        for callback in self.callbacks:
+            if hasattr(callback, "on_step_end"):
+                callback.on_step_end(self.count, loss)
+        self.count += 1
+
+
+def _averages(model, loader, loss_fn, metric_fns, optimizer=None, steps=None):
     """One pass over `loader`: the loss and metrics averaged over samples. With an optimizer
     every batch is also a training step (forward, zero_grad, backward, step)."""
     totals, count = {}, 0
     for xb, yb in loader:
+        if optimizer is not None:
+            steps.begin()
         output = model(xb)
         value = loss_fn(output, yb)
         if optimizer is not None:
             optimizer.zero_grad()
             value.backward()
             optimizer.step()
+            steps.end(value)
         n = len(xb)
         count += n
         totals["loss"] = totals.get("loss", 0.0) + value.item() * n
@@ -110,7 +132,7 @@ def _epochs(epochs, progress):
 
 def fit(model, x, y, *, loss="cross_entropy", optimizer=None, batch_size=32, epochs=1,
         validation_data=None, metrics=("accuracy",), shuffle=True, seed=None, progress=None,
-        on_epoch_end=None):
+        on_epoch_end=None, callbacks=()):
     """Trains `model` on arrays (or Tensors) `x`, `y` and returns a History.
 
     loss: a name ("cross_entropy", "mse", ...) or `fn(output, target) -> scalar Tensor`.
@@ -120,6 +142,9 @@ def fit(model, x, y, *, loss="cross_entropy", optimizer=None, batch_size=32, epo
     progress: a tqdm bar over epochs (when tqdm is installed); None shows it only on a
         terminal, False hides it.
     on_epoch_end: `fn(epoch, values)` called after each epoch (e.g. to record diagnostics).
+    callbacks: objects told about every training step: `on_step_begin(step)` before its
+        forward pass, `on_step_end(step, loss)` after the optimiser's step (e.g. an
+        `nn.gradflow.GradientMonitor`).
     Batches go to the device of the model's parameters.
     """
     _check_count("epochs", epochs, 0)
@@ -130,10 +155,11 @@ def fit(model, x, y, *, loss="cross_entropy", optimizer=None, batch_size=32, epo
     loader = DataLoader((x, y), batch_size=batch_size, shuffle=shuffle, seed=seed,
                         device=_device_of(model))
     history = History()
+    steps = _Steps(callbacks)
     bar = _epochs(epochs, progress)
     for epoch in bar:
         model.train()
-        values = _averages(model, loader, loss_fn, metric_fns, optimizer)
+        values = _averages(model, loader, loss_fn, metric_fns, optimizer, steps)
         if validation_data is not None:
             scores = evaluate(model, *validation_data, loss=loss_fn, metrics=metrics,
                               batch_size=max(batch_size, 256))

@@ -4,12 +4,14 @@
   `gradient_table`, a log-scale chart with `plot_gradient_norms`);
 - `ActivationRecorder`: activation statistics and histograms per layer, recorded by forward
   hooks (one histogram per layer), and the share of dead ReLU units;
+- `GradientMonitor`: all of it over a training run, every N steps, with makemore's
+  grad:data and update:data ratios, as a heatmap and lines;
 everything copied to small host arrays as it is read, so no graph is kept alive and it can
 run every N steps of a training loop.
 """
-from . import norms, activations
+from . import norms, activations, monitor
 
-_PARTS = (norms, activations)
+_PARTS = (norms, activations, monitor)
 for _part in _PARTS:
     globals().update({_name: getattr(_part, _name) for _name in _part.__all__})
 
