@@ -1,17 +1,19 @@
-"""Time to draw backward graphs: building the Digraph (read the graph, compute statistics,
-write DOT) and rendering it to SVG with Graphviz's `dot`, for the full graph of a 10-layer
-sigmoid MLP and the collapsed (one node per module) graph of a 50-layer one.
+"""Time and size of the pictures: building a backward graph (read the graph, compute the
+statistics, write DOT), rendering it with Graphviz's `dot`, and writing the interactive
+HTML explorer, for sigmoid MLPs of 10 to 1,000 layers drawn in full, by module, and folded
+(collapse="auto"); with the pixel size of the folded PNGs and the size of the HTML pages.
 
 Run: python -m benchmarks.viz_render
 """
 import math
+import struct
 import time
 
 import autograd as ag
 import nn
 
 
-def network(layers, width=100, batch=64, seed=0):
+def network(layers, width=50, batch=64, seed=0):
     nn.manual_seed(seed)
     modules = []
     for _ in range(layers):
@@ -24,24 +26,33 @@ def network(layers, width=100, batch=64, seed=0):
     return model, loss
 
 
-def measure(label, layers, collapse):
+def _seconds(fn):
+    start = time.perf_counter()
+    result = fn()
+    return result, time.perf_counter() - start
+
+
+def measure(layers, collapse):
     model, loss = network(layers)
-    start = time.perf_counter()
-    graph = ag.viz.backward_graph(loss, params=model, collapse=collapse)
-    built = time.perf_counter() - start
-    start = time.perf_counter()
-    svg = graph.pipe(format="svg")
-    rendered = time.perf_counter() - start
+    graph, built = _seconds(lambda: ag.viz.backward_graph(loss, params=model,
+                                                          collapse=collapse))
+    png, rendered = _seconds(lambda: graph.pipe(format="png"))
+    width, height = struct.unpack(">II", png[16:24])
     nodes = graph.source.count("[label=")
-    print(f"{label:<42} {nodes:>4} nodes   build {built * 1e3:7.1f} ms   render SVG "
-          f"{rendered * 1e3:7.1f} ms   ({len(svg) / 1024:.0f} KiB)")
-    return built, rendered
+    line = (f"{layers:>5} layers, collapse={str(collapse):<7} {nodes:>5} nodes   build "
+            f"{built * 1e3:7.1f} ms   render PNG {rendered * 1e3:8.1f} ms   "
+            f"{width} x {height} px")
+    if collapse == "auto":
+        page, written = _seconds(lambda: ag.viz.to_html(loss, params=model))
+        line += f"   HTML {written * 1e3:7.1f} ms, {len(page.encode()) / 1024:.0f} KiB"
+    print(line)
 
 
 def main():
-    measure("full graph, 10 layers (20 modules)", 10, None)
-    measure("collapsed graph, 50 layers (100 modules)", 50, "module")
-    measure("full graph, 50 layers (100 modules)", 50, None)
+    measure(10, None)
+    measure(50, "module")
+    for layers in (50, 200, 1000):
+        measure(layers, "auto")
 
 
 if __name__ == "__main__":

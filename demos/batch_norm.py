@@ -94,7 +94,7 @@ def plot_curves(histories, weight_stds, out_dir):
     summary.set_ylabel("final training accuracy")
     summary.set_title("final accuracy against initial scale")
     summary.grid(True, which="both", alpha=0.3)
-    summary.legend(loc="lower right")
+    summary.legend(loc="center left")   # clear of the points at both ends
     for ax in axes[panels:]:
         ax.axis("off")
     fig.suptitle("64-100-100-100-100-10 ReLU net on digits, SGD lr 0.05: with BatchNorm "

@@ -118,7 +118,8 @@ def digits_split(train_size=None):
     return x_train, y_train, x_test, y_test
 
 
-def fit_digits(model, optimizer, digits, epochs, batch_size=32, on_epoch_end=None):
+def fit_digits(model, optimizer, digits, epochs, batch_size=32, on_epoch_end=None,
+               callbacks=()):
     """nn.fit on the training part of `digits` (as digits_split returns it), evaluated on
     its test part after every epoch ("val_loss", "val_accuracy"); shuffling is seeded and no
     progress bar is drawn. Returns the History."""
@@ -126,7 +127,7 @@ def fit_digits(model, optimizer, digits, epochs, batch_size=32, on_epoch_end=Non
     x_train, y_train, x_test, y_test = digits
     return nn.fit(model, x_train, y_train, optimizer=optimizer, batch_size=batch_size,
                   epochs=epochs, validation_data=(x_test, y_test), progress=False, seed=0,
-                  on_epoch_end=on_epoch_end)
+                  on_epoch_end=on_epoch_end, callbacks=callbacks)
 
 
 def layer_inputs_outputs(model, layers, x):

@@ -167,9 +167,11 @@ def plot(runs, out_dir):
             ax.grid(True, which="both", alpha=0.3)
         row[0].legend(fontsize=8)
         row[1].legend(fontsize=8)
-    fig.suptitle("Dying ReLU on digits (Adam; top: hidden biases start at -2; bottom: lr 30x "
-                 "the default): ReLU units die, in layer 1 for good; the leaky variants have "
-                 "no dead units, revive their inactive ones and train", fontsize=11)
+    fig.suptitle("Dying ReLU on digits (Adam). Top, hidden biases start at -2: ReLU's units "
+                 "are dead and it cannot train; the leaky variants revive theirs and train.\n"
+                 "Bottom, learning rate 30x the default: half of ReLU's units die for good, "
+                 "yet the survivors still fit the data (dead units cost capacity, they need "
+                 "not stop training)", fontsize=11)
     fig.tight_layout()
     return common.save_figure(fig, out_dir, "dying_relu")
 

@@ -132,22 +132,50 @@ def plot_gradient_norms(profiles, out_dir):
         ax.set_xticks(layers)
         ax.set_xlabel("layer (1 = next to the input, 10 = next to the loss)")
         ax.grid(True, which="both", alpha=0.3)
-    left.legend(fontsize=9)
+    fig.legend(*left.get_legend_handles_labels(), loc="lower center", ncol=len(profiles),
+               fontsize=9, frameon=False)      # below the panels: it hides no data
+    fig.subplots_adjust(bottom=0.2)
     fig.suptitle("Where the gradient vanishes (or explodes): 10 layers of 100 units, "
                  "one backward pass of an MSE loss")
     return common.save_figure(fig, out_dir, "gradient_norms")
 
 
 def train_on_digits(configs, epochs, hidden_layers, seed=0):
-    """Training loss per epoch of each configuration, as a deep classifier of digits."""
+    """Training loss per epoch of each configuration, as a deep classifier of digits, and a
+    GradientMonitor of each run (every 10 steps)."""
     digits = common.digits_split()
-    curves = {}
+    curves, monitors = {}, {}
     for name, config in configs.items():
         nn.manual_seed(seed)
         model = deep_network(**config, layers=hidden_layers, inputs=64, outputs=10)
-        optimizer = nn.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
-        curves[name] = common.fit_digits(model, optimizer, digits, epochs).history
-    return curves
+        optimizer = nn.optim.SGD(model.parameters(), lr=0.02, momentum=0.9)
+        monitors[name] = nn.gradflow.GradientMonitor(model, every=10)
+        curves[name] = common.fit_digits(model, optimizer, digits, epochs,
+                                         callbacks=[monitors[name]]).history
+        monitors[name].remove()
+        monitors[name].linear_layers = [n for n, m in model.named_modules()
+                                        if isinstance(m, nn.Linear)]
+    return curves, monitors
+
+
+def plot_training_heatmaps(monitors, out_dir):
+    """Each run's gradient norm per Linear layer over training, on one colour range: the
+    deep sigmoid network is a dark band on the input side for the whole run."""
+    fig, axes = common.plt.subplots(1, len(monitors), figsize=(5 * len(monitors), 4.2),
+                                    sharey=True)
+    values = [v for m in monitors.values() for n in m.linear_layers
+              for v in m.history["grad_norm"][n] if v > 0]
+    limits = (math.floor(math.log10(min(values))), math.ceil(math.log10(max(values))))
+    for ax, (name, monitor) in zip(axes, monitors.items()):
+        monitor.plot_heatmap(ax, layers=monitor.linear_layers, limits=limits, colorbar=False)
+        ax.set_title(name)
+        ax.set_yticks(range(len(monitor.linear_layers)),
+                      [f"{k + 1}" for k in range(len(monitor.linear_layers))])
+        ax.set_ylabel("Linear layer (1 = input side)" if ax is axes[0] else "")
+    fig.colorbar(axes[-1].get_images()[0], ax=list(axes), label="log10 ‖∂loss/∂W‖")
+    fig.suptitle("Gradient norm per layer over training on digits (every 10 steps): dark is "
+                 "vanishing")
+    return common.save_figure(fig, out_dir, "training_heatmap")
 
 
 def plot_training(curves, out_dir):
@@ -167,7 +195,9 @@ def plot_training(curves, out_dir):
     right.set_title("test accuracy")
     for ax in (left, right):
         ax.grid(True, alpha=0.3)
-    right.legend(fontsize=8, loc="lower right")
+    fig.legend(*right.get_legend_handles_labels(), loc="lower center", ncol=len(curves),
+               fontsize=9, frameon=False)      # below the panels: the chance line stays visible
+    fig.subplots_adjust(bottom=0.22)
     return common.save_figure(fig, out_dir, "training_curves")
 
 
@@ -189,9 +219,10 @@ def run(out_dir, quick=False):
         figures += common.save_graph(graph, out_dir, stem)
     chosen = {k: CONFIGS[k] for k in ("sigmoid, N(0, 1/n)", "sigmoid + batch norm",
                                       "ReLU, He")}
-    curves = train_on_digits(chosen, epochs=2 if quick else 15,
-                             hidden_layers=3 if quick else 8)
+    curves, monitors = train_on_digits(chosen, epochs=2 if quick else 15,
+                                       hidden_layers=3 if quick else 8)
     figures.append(plot_training(curves, out_dir))
+    figures.append(plot_training_heatmaps(monitors, out_dir))
     results = {}
     for name, rows in profiles.items():
         results[f"{name}: last/first layer weight gradient"] = (rows[-1]["grad_norm"] /

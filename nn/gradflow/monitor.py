@@ -85,8 +85,9 @@ class GradientMonitor:
                       _log10_ratio(grad.std(), data.std()))
             self._add("update_data", name,
                       _log10_ratio((data - self._before[name]).std(), data.std()))
-            self._add("histogram", name, None if grad is None else
-                      np.histogram(grad, bins=self.bins))
+            finite = None if grad is None else grad[np.isfinite(grad)]
+            self._add("histogram", name, np.histogram(finite, bins=self.bins)
+                      if finite is not None and finite.size else None)
         for name, module in self.activations.items():
             saturated, dead = self._activation_stats(module, self._outputs.get(name))
             self._add("saturated", name, saturated)
@@ -148,24 +149,28 @@ class GradientMonitor:
         axes[0].figure.tight_layout()
         return axes
 
-    def plot_heatmap(self, ax=None):
+    def plot_heatmap(self, ax=None, layers=None, limits=None, colorbar=True):
         """log10 of each layer's gradient norm (rows, input side on top) over the recorded
-        steps (columns)."""
+        steps (columns). `layers`: the layer names to show (default all); `limits`: (low,
+        high) of log10, to share one colour range between heatmaps."""
         plt = pyplot("GradientMonitor.plot_heatmap")
         if ax is None:
             _, ax = plt.subplots(figsize=(8, 4.5))
-        names = list(self.history["grad_norm"])
+        names = list(self.history["grad_norm"]) if layers is None else list(layers)
         with np.errstate(divide="ignore"):
             grid = np.log10(np.array([self.history["grad_norm"][n] for n in names]))
         grid[~np.isfinite(grid)] = np.nan
+        low, high = limits if limits is not None else (None, None)
         image = ax.imshow(grid, aspect="auto", cmap="magma", interpolation="nearest",
+                          vmin=low, vmax=high,
                           extent=(self.steps[0] - 0.5, self.steps[-1] + 0.5, len(names) - 0.5,
                                   -0.5) if self.steps else None)
         ax.set_yticks(range(len(names)), names, fontsize=7 if len(names) > 20 else 9)
         ax.set_xlabel("training step")
         ax.set_ylabel("layer (input side on top)")
         ax.set_title("gradient norm per layer, log10 (dark: vanishing)")
-        ax.figure.colorbar(image, ax=ax, label="log10 ‖∂loss/∂W‖")
+        if colorbar:
+            ax.figure.colorbar(image, ax=ax, label="log10 ‖∂loss/∂W‖")
         return ax
 
     def plot_update_ratios(self, ax=None):
