@@ -40,6 +40,29 @@ def spiral(n_per_class=100, classes=3, noise=0.2, seed=0):
     return features, labels
 
 
+_ONSETS = ("b", "br", "c", "ch", "d", "dr", "f", "g", "gr", "h", "j", "k", "kr", "l", "m",
+           "n", "p", "r", "s", "sh", "st", "t", "th", "tr", "v", "w", "z", "")
+_VOWELS = ("a", "e", "i", "o", "u", "a", "e", "i", "ia", "ea", "ai", "ou", "y")
+_CODAS = ("", "", "", "n", "l", "r", "s", "m", "th", "nd", "x")
+_ENDINGS = ("", "", "a", "ie", "en", "on", "ra", "lyn", "el", "us", "o", "ette", "ian")
+
+
+def names(count=8000, seed=0):
+    """`count` made-up names in lowercase a-z (a stand-in for makemore's names.txt, which is
+    not shipped): two or three syllables of onset, vowel and coda, and a typical ending, so
+    that a character model has real structure to learn. Deterministic for a given seed."""
+    rng = np.random.default_rng(seed)
+
+    def pick(options):
+        return options[int(rng.integers(len(options)))]
+    found = []
+    for _ in range(count):
+        syllables = "".join(pick(_ONSETS) + pick(_VOWELS) + pick(_CODAS)
+                            for _ in range(int(rng.integers(1, 3))))
+        found.append((syllables + pick(_ENDINGS))[:12])
+    return found
+
+
 def digits():
     """scikit-learn's bundled 8x8 handwritten digits (1797 images, classes 0-9): features
     of shape (1797, 64) scaled from the 0..16 pixel counts to [0, 1]."""

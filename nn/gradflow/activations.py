@@ -7,7 +7,7 @@ import numpy as np
 from autograd import no_grad
 
 from ..activations import Activation
-from .common import host as _host, pyplot
+from .common import SATURATION, dead_share, host as _host, pyplot, saturated_share
 
 __all__ = ["ActivationStats", "ActivationRecorder", "summarize", "dead_unit_fraction",
            "plot_histograms"]
@@ -19,7 +19,7 @@ class ActivationStats:
     kind: str               # the module's class name, for tables
     mean: float
     std: float
-    saturated: float        # share of values within 2% of a saturating bound (sigmoid/tanh)
+    saturated: float        # share of saturated values (common.saturated_share)
     dead: float | None      # ReLU-like layers: share of units that were 0 for every sample
     histogram: tuple        # (counts, bin edges) over the layer's values
 
@@ -37,11 +37,13 @@ class ActivationRecorder:
     graph.
     """
 
-    def __init__(self, model, kinds=(Activation,), layers=None, bins=30):
+    def __init__(self, model, kinds=(Activation,), layers=None, bins=30,
+                 saturation=SATURATION):
         self.model = model
         self.kinds = tuple(kinds)
         self.layers = None if layers is None else set(layers)
         self.bins = bins
+        self.saturation = saturation
         self.stats = {}
         self._handles = []
 
@@ -65,7 +67,8 @@ class ActivationRecorder:
 
     def _hook(self, name):
         def record(module, inputs, output):
-            self.stats[name] = summarize(name, module, _host(output), self.bins)
+            self.stats[name] = summarize(name, module, _host(output), self.bins,
+                                         self.saturation)
         return record
 
     def table(self):
@@ -82,22 +85,14 @@ class ActivationRecorder:
         return plot_histograms(list(self.stats.values()), axes=axes, title=title)
 
 
-def summarize(layer, module, values, bins=30):
+def summarize(layer, module, values, bins=30, saturation=SATURATION):
     """Statistics of one layer's output (batch first), read as the module says it should be:
     saturation against its `output_bounds`, dead units if it `rectifies`."""
     flat = values.ravel()
-    low, high = getattr(module, "output_bounds", None) or (None, None)
-    if low is not None:
-        margin = 0.02 * (high - low)
-        saturated = float(np.mean((flat <= low + margin) | (flat >= high - margin)))
-        edges = np.linspace(low, high, bins + 1)
-    else:
-        saturated = 0.0
-        edges = bins
-    dead = None
-    if getattr(module, "rectifies", False) and values.ndim >= 2:
-        units = values.reshape(values.shape[0], -1)
-        dead = float(np.mean(np.all(units <= 0, axis=0)))
+    bounds = getattr(module, "output_bounds", None)
+    edges = bins if bounds is None else np.linspace(*bounds, bins + 1)
+    saturated = saturated_share(module, flat, saturation) or 0.0
+    dead = dead_share(module, values)
     counts, edges = np.histogram(flat, bins=edges)
     return ActivationStats(layer, type(module).__name__, float(flat.mean()),
                            float(flat.std()), saturated, dead, (counts, edges))

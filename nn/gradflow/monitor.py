@@ -20,9 +20,13 @@ import math
 import numpy as np
 
 from ..activations import Activation
-from .common import host, pyplot
+from .common import SATURATION, dead_share, host, pyplot, saturated_share
 
 __all__ = ["GradientMonitor"]
+
+
+def _or_nan(value):
+    return float("nan") if value is None else value
 
 
 def _log10_ratio(top, bottom):
@@ -36,9 +40,11 @@ class GradientMonitor:
     of saturated outputs (|value| beyond `saturation` of its range from the middle: |tanh| >
     0.97 by default) and, for rectifiers, the share of dead units.
 
+    `kinds`: the module classes whose parameters are watched (e.g. `(nn.Linear,)` for the
+    weight matrices alone, as makemore); by default every module that owns parameters.
     `history` holds the steps and, per layer name, one list per statistic."""
 
-    def __init__(self, model, every=10, saturation=0.97, bins=30):
+    def __init__(self, model, every=10, saturation=SATURATION, bins=30, kinds=None):
         if isinstance(every, bool) or not isinstance(every, int) or every < 1:
             raise ValueError(f"GradientMonitor: every must be an integer >= 1, got {every!r}")
         if not 0 < saturation < 1:
@@ -48,7 +54,7 @@ class GradientMonitor:
         self.layers = {}
         for name, module in model.named_modules():
             own = dict(module.named_parameters(recurse=False))
-            if own:
+            if own and (kinds is None or isinstance(module, tuple(kinds))):
                 self.layers[name or "model"] = own.get("weight", next(iter(own.values())))
         self.activations = {name: m for name, m in model.named_modules()
                             if isinstance(m, Activation)}
@@ -89,10 +95,13 @@ class GradientMonitor:
             self._add("histogram", name, np.histogram(finite, bins=self.bins)
                       if finite is not None and finite.size else None)
         for name, module in self.activations.items():
-            saturated, dead = self._activation_stats(module, self._outputs.get(name))
-            self._add("saturated", name, saturated)
+            values = self._outputs.get(name)
+            nan = float("nan")
+            self._add("saturated", name, nan if values is None else
+                      _or_nan(saturated_share(module, values, self.saturation)))
             if module.rectifies:
-                self._add("dead", name, dead)
+                self._add("dead", name, nan if values is None else
+                          _or_nan(dead_share(module, values)))
         self._before, self._outputs = None, {}
 
     @contextlib.contextmanager
@@ -117,20 +126,6 @@ class GradientMonitor:
 
     def _add(self, statistic, layer, value):
         self.history[statistic].setdefault(layer, []).append(value)
-
-    def _activation_stats(self, module, values):
-        if values is None:
-            return float("nan"), float("nan")
-        saturated = float("nan")
-        if module.output_bounds is not None:
-            low, high = module.output_bounds
-            middle, half = (low + high) / 2, (high - low) / 2
-            saturated = float(np.mean(np.abs(values - middle) > self.saturation * half))
-        dead = float("nan")
-        if module.rectifies and values.ndim >= 2:
-            units = values.reshape(values.shape[0], -1)
-            dead = float(np.mean(np.all(units <= 0, axis=0)))
-        return saturated, dead
 
     def as_dict(self):
         """The steps and per-layer gradient norms (what the explorer's step slider shows)."""
