@@ -2,7 +2,7 @@
 pass that applies the chain rule over it."""
 from . import cuda
 from .backend import set_default_device, get_default_device
-from .dtypes import set_default_dtype, get_default_dtype
+from .dtypes import set_default_dtype, get_default_dtype, NAMED as _NAMED_DTYPES
 from .tensor import Tensor
 from .function import Function
 from .modes import no_grad, enable_grad, is_grad_enabled, detect_anomaly, is_anomaly_enabled
@@ -15,6 +15,8 @@ from . import graph, ops, extras
 from .ops import PUBLIC_FAMILIES as _FAMILIES
 
 __version__ = "0.1.0"
+
+globals().update(_NAMED_DTYPES)      # ag.float32, ag.int64, ag.float, ag.long, ...
 
 # The differentiable functions (ag.exp, ag.sum, ag.reshape, ...) come from the op families,
 # each of which lists its public functions in its `__all__`.
@@ -36,4 +38,4 @@ __all__ = [
     "full", "randn", "rand", "arange", "zeros_like", "ones_like", "manual_seed",
     "default_generator", "from_dlpack", "gradcheck", "gradgradcheck", "GradcheckError", "graph", "ops", "extras",
     "viz",
-] + [_name for _family in _FAMILIES for _name in _family.__all__]
+] + [_name for _family in _FAMILIES for _name in _family.__all__] + list(_NAMED_DTYPES)

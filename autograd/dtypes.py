@@ -4,6 +4,12 @@ import numpy as np
 
 _default = {"dtype": np.dtype(np.float32)}
 
+# dtypes under the names PyTorch users type (ag.float32, and torch's aliases ag.float,
+# ag.double, ag.long): numpy dtypes, usable wherever a dtype is taken
+NAMED = {name: np.dtype(name) for name in ("float16", "float32", "float64", "int32", "int64")}
+NAMED.update(bool_=np.dtype(np.bool_), float=NAMED["float32"], double=NAMED["float64"],
+             long=NAMED["int64"])
+
 _KINDS = "biuf"   # booleans, integers and floats; no strings, objects or complex numbers
 
 

@@ -169,6 +169,13 @@ class Tensor:
     def __float__(self):
         return float(self.item())
 
+    def __index__(self):
+        """An integer tensor of one element indexes a list, as in PyTorch."""
+        if self.data.dtype.kind not in "iu" or self.data.size != 1:
+            raise TypeError(f"only an integer tensor of one element can be used as an index, "
+                            f"got dtype {self.dtype} and shape {self.shape}")
+        return int(self.data.item())
+
     def __int__(self):
         return int(self.item())
 
@@ -194,6 +201,10 @@ class Tensor:
 
     def double(self):
         return self.to(np.float64)
+
+    def type(self, dtype):
+        """PyTorch's name for a dtype conversion: `t.type(np.float32)`."""
+        return self.to(dtype)
 
     def long(self):
         """An int64 copy, outside the graph (integers have no gradient)."""

@@ -20,3 +20,19 @@ def test_makemore_part3_trains_and_draws_its_diagnostics(tmp_path, monkeypatch):
     assert np.mean(lossi[-20:]) < lossi[0] - 0.05       # log10 of the loss: it learns
     assert list(monitor.history["update_data"]) == ["0", "3", "6", "9", "12", "15"]
     assert makemore_part3.plots(C, model, monitor, data).stat().st_size > 10_000
+
+
+def test_the_pytorch_quickstart_port_runs_as_the_tutorial_does(tmp_path):
+    import os
+    import pathlib
+    import subprocess
+    import sys
+    root = pathlib.Path(__file__).resolve().parents[2]
+    result = subprocess.run([sys.executable, "-m", "examples.pytorch_quickstart"], cwd=tmp_path,
+                            env=dict(os.environ, PYTHONPATH=str(root)), capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Shape of X [N, C, H, W]:  (64, 1, 8, 8)" in out and "int64" in out
+    assert out.count("Test Error") == 5 and "Done!" in out and 'Predicted: "' in out
+    assert (tmp_path / "model.pth").stat().st_size > 10_000
