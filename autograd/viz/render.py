@@ -8,7 +8,7 @@ import math
 
 from . import style
 from .dot import Dot
-from .plan import FoldItem, ModuleItem
+from .plan import ClusterItem, FoldItem, ModuleItem
 from .style import LogScale, number, shape_text, values_text
 from .trace import LocalDerivative
 
@@ -116,12 +116,33 @@ class _Canvas:
                 inside[leaf] = owner.ident
         return inside
 
+    def _leaf_homes(self):
+        """leaf ident -> the cluster it is drawn in: the innermost open module call that
+        holds every use of it (a layer's weight sits in the layer's box), or None."""
+        clusters = {}
+        for item in self.plan.walk():
+            if isinstance(item, ClusterItem):
+                clusters.update((op.ident, item) for op in item.ops())   # inner ones last
+        homes = {}
+        for op in self.graph.ops:
+            for edge in op.inputs:
+                if edge.source in self.leaves:
+                    homes.setdefault(edge.source, set()).add(id(clusters.get(op.ident)))
+        by_id = {id(c): c for c in clusters.values()}
+        return {leaf: by_id.get(next(iter(ids))) for leaf, ids in homes.items()
+                if len(ids) == 1}
+
+    def leaf_node(self, ident):
+        leaf = self.leaves[ident]
+        fill, font = self._fill(leaf.grad)
+        self.target.node(leaf.ident, _leaf_label(leaf), fillcolor=fill, fontcolor=font,
+                         shape="box", style="filled", id=leaf.ident)
+
     def draw(self):
+        self.homes = self._leaf_homes()
         for leaf in self.graph.leaves:
-            if leaf.ident not in self.inside:
-                fill, font = self._fill(leaf.grad)
-                self.target.node(leaf.ident, _leaf_label(leaf), fillcolor=fill,
-                                 fontcolor=font, shape="box", style="filled")
+            if leaf.ident not in self.inside and self.homes.get(leaf.ident) is None:
+                self.leaf_node(leaf.ident)
         for item in self.plan.items:
             item.draw(self)
         self._edges()
@@ -196,8 +217,11 @@ class _Canvas:
 
     def cluster(self, item):
         with self._inside(f"cluster_{item.group.key}", label=item.group.label,
-                          style="rounded,dashed", color="#808080", fontsize="11",
-                          id=item.ident):
+                          labeljust="l", style="rounded,dashed", color="#808080",
+                          fontsize="11", id=item.ident):
+            for ident, home in self.homes.items():
+                if home is item and ident not in self.inside:
+                    self.leaf_node(ident)
             for child in item.children:
                 child.draw(self)
 
