@@ -4,12 +4,14 @@
   `gradient_table`, a log-scale chart with `plot_gradient_norms`);
 - `ActivationRecorder`: activation statistics and histograms per layer, recorded by forward
   hooks (one histogram per layer), and the share of dead ReLU units;
+- `GradientThroughTime`: in a recurrent layer, ‖∂loss/∂h_t‖ and ‖∂loss/∂x_t‖ at every step,
+  read by gradient hooks during backward (where the gradient fades through time);
 everything copied to small host arrays as it is read, so no graph is kept alive and it can
 run every N steps of a training loop.
 """
-from . import norms, activations
+from . import norms, activations, through_time
 
-_PARTS = (norms, activations)
+_PARTS = (norms, activations, through_time)
 for _part in _PARTS:
     globals().update({_name: getattr(_part, _name) for _name in _part.__all__})
 
