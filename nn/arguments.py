@@ -23,3 +23,16 @@ def check_number(layer, name, value, low=None, high=None, low_open=False):
         else:
             bounds = f"> {low}" if low_open else f">= {low}" if low is not None else f"<= {high}"
         raise ValueError(f"{layer}: {name} must be {bounds}, got {value!r}")
+
+
+def check_flag(layer, name, value):
+    """A switch (bias, batch_first, ...) is True or False, not a truthy stand-in."""
+    if not isinstance(value, bool):
+        raise TypeError(f"{layer}: {name} must be True or False, got {value!r}")
+
+
+def check_choice(layer, name, value, choices):
+    """One of a few named options."""
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(f"{layer}: {name} must be one of "
+                         f"{', '.join(map(repr, choices))}, got {value!r}")

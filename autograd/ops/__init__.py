@@ -57,10 +57,11 @@ from .operands import (as_tensor, as_operand, check_devices, axis_error, unary, 
                        apply_checked)
 from .reduce import normalize_axes, sum_to_array
 from . import (arithmetic, elementwise, reduce, shape, softmax, special, compare, device,
-               linear, losses)
+               linear, losses, recurrent)
 
 # The families whose functions autograd exports at its top level (each lists them in its
-# `__all__`); the others (linear, losses, ...) are reached as `autograd.ops.<family>.<fn>`.
+# `__all__`); the others (linear, losses, recurrent, ...) are reached as
+# `autograd.ops.<family>.<fn>`.
 PUBLIC_FAMILIES = (arithmetic, elementwise, reduce, shape, softmax, special)
 
 __all__ = ["Op", "Elementwise", "Derivative", "Function", "apply", "apply_checked", "unary",

@@ -110,6 +110,23 @@ def swap_last_axes(v):
     return array_module(v).swapaxes(v, -1, -2)
 
 
+def concatenate(values, axis):
+    """Joined along `axis`: arrays into an array, or (when any is a Tensor) into a Tensor."""
+    if any(isinstance(v, Tensor) for v in values):
+        from .shape import concatenate as tensor_concatenate
+        return tensor_concatenate(values, axis)
+    return array_module(values[0]).concatenate(values, axis=axis)
+
+
+def stack(values, axis):
+    """Stacked along a new `axis`: arrays into an array, or (when any is a Tensor) into a
+    Tensor."""
+    if any(isinstance(v, Tensor) for v in values):
+        from .shape import stack as tensor_stack
+        return tensor_stack(values, axis)
+    return array_module(values[0]).stack(values, axis=axis)
+
+
 def astype(v, dtype):
     if isinstance(v, Tensor):
         from .elementwise import astype as cast

@@ -134,10 +134,11 @@ def tanh(x):
 def sigmoid_array(x):
     """1 / (1 + exp(-x)) without overflow, accurate in both tails and finite for any input.
     Two exact forms: exp(-logaddexp(0, -x)) is the fewest calls, best for small arrays;
-    with e = exp(-|x|), 1/(1+e) or e/(1+e) by sign does less transcendental work, about 3x
-    faster on large ones."""
+    with e = exp(-|x|), 1/(1+e) or e/(1+e) by sign does less transcendental work: as fast
+    from about 256 elements on (float32 and float64 alike), 3x faster from 2048 (an LSTM
+    gate of batch 32 and 64 units), 8x at 8192."""
     xp = array_module(x)
-    if x.size <= 4096:
+    if x.size <= 256:
         return xp.exp(-xp.logaddexp(0, -x))
     e = xp.exp(-xp.abs(x))
     r = 1 / (1 + e)

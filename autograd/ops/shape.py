@@ -354,3 +354,39 @@ def stack(seq, axis=0):
         raise axis_error(f"stack: axis {axis} is out of range for a result with {ndim} "
                          "dimensions")
     return apply(Stack(axis % ndim), tuple(tensors))
+
+
+class Unbind(Op):
+    """The slices of x along `axis` (views), as the outputs of one node. A sequence layer
+    reads its time steps with it: the backward stacks the steps' gradients at once, where a
+    `getitem` per step would scatter each one into a zero tensor of the whole sequence's
+    size. A step whose slice got no gradient contributes zeros."""
+    __slots__ = ("axis", "n_outputs")
+
+    def __init__(self, axis, count):
+        self.axis = axis
+        self.n_outputs = count
+
+    def forward(self, x):
+        lead = (slice(None),) * self.axis
+        return tuple(x[lead + (i,)] for i in range(x.shape[self.axis]))
+
+    def backward(self, gys):
+        if self.n_outputs == 1:
+            gys = [gys]   # the engine hands a node with one output its gradient unwrapped
+        zero = next(g for g in gys if g is not None) * 0
+        return either.stack([zero if g is None else g for g in gys], self.axis)
+
+
+def unbind(x, axis=0):
+    """The tensors x[..., i, ...] along `axis`, as a tuple (PyTorch's unbind)."""
+    x = as_tensor(x, "unbind")
+    if x.ndim == 0:
+        raise ValueError("unbind: a 0-d tensor has no axis to split along")
+    if not -x.ndim <= axis < x.ndim:
+        raise axis_error(f"unbind: axis {axis} is out of range for a tensor of shape "
+                         f"{x.shape}")
+    axis %= x.ndim
+    if x.shape[axis] == 0:
+        raise ValueError(f"unbind: axis {axis} of a tensor of shape {x.shape} is empty")
+    return apply(Unbind(axis, x.shape[axis]), (x,))

@@ -1,7 +1,9 @@
-"""Normalisation: batch norm (and the running statistics it keeps)."""
+"""Normalisation: batch norm (and the running statistics it keeps), layer norm."""
+import numbers
+
 from autograd.ops import as_tensor, check_devices
 
-__all__ = ["batch_norm"]
+__all__ = ["batch_norm", "layer_norm"]
 
 
 def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=False,
@@ -51,3 +53,41 @@ def _blend(buffer, batch_value, momentum):
     counts in the buffer's version), in the buffer's dtype."""
     batch_value = batch_value.reshape(buffer.shape).astype(buffer.dtype, copy=False)
     buffer.copy_((1 - momentum) * buffer.data + momentum * batch_value)
+
+
+def normalized_shape_argument(normalized_shape):
+    """LayerNorm's normalized_shape as a tuple: an int n means (n,)."""
+    shape = ((normalized_shape,) if isinstance(normalized_shape, numbers.Integral)
+             else tuple(normalized_shape))
+    if not shape or any(isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1
+                        for n in shape):
+        raise ValueError(f"layer_norm: normalized_shape must be a positive integer or a "
+                         f"non-empty tuple of them, got {normalized_shape!r}")
+    return tuple(int(n) for n in shape)
+
+
+def layer_norm(x, normalized_shape, weight=None, bias=None, eps=1e-5):
+    """Normalises each sample over its last axes, those of `normalized_shape`, with their
+    mean and biased variance (as PyTorch), then scales by `weight` and shifts by `bias`
+    (both of shape normalized_shape). Unlike batch norm the statistics are per sample, so
+    training and evaluation compute the same thing, at any batch size."""
+    shape = normalized_shape_argument(normalized_shape)
+    x = as_tensor(x)
+    check_devices("layer_norm", [t for t in (x, weight, bias) if t is not None])
+    if x.shape[x.ndim - len(shape):] != shape or x.ndim < len(shape):
+        raise ValueError(f"layer_norm: LayerNorm({shape}) normalises the last axes of its "
+                         f"input, which must be {shape}, got an input of shape {x.shape}; "
+                         "give the trailing sizes as normalized_shape")
+    for name, param in (("weight", weight), ("bias", bias)):
+        if param is not None and param.shape != shape:
+            raise ValueError(f"layer_norm: {name} must have shape normalized_shape {shape}, "
+                             f"got {param.shape}")
+    axes = tuple(range(x.ndim - len(shape), x.ndim))
+    centred = x - x.mean(axis=axes, keepdims=True)
+    var = (centred * centred).mean(axis=axes, keepdims=True)
+    normalised = centred / (var + eps).sqrt()
+    if weight is not None:
+        normalised = normalised * weight
+    if bias is not None:
+        normalised = normalised + bias
+    return normalised
