@@ -148,9 +148,9 @@ def _run(roots, retain_graph, create_graph, capture):
     record = BackwardRecord()
     state.record = record   # the previous pass's gradients go now, before new ones arrive
     # the roots' gradients are routed like any node's: along an edge to the root itself
-    arrivals = [((y.grad_fn or y, y._nr, y.data.shape, y.data.dtype), g) for y, g in roots]
+    arrivals = [(y.grad_fn or y, y._nr, g) for y, g in roots]
     with _collector_pause, (enable_grad() if create_graph else no_grad()):
-        _process(arrivals, retain_graph, create_graph, capture, wanted, record.entries)
+        _process(arrivals, retain_graph, create_graph, capture, wanted, record.passed)
 
 
 def _leading_to(capture, outputs):
@@ -166,25 +166,23 @@ def _leading_to(capture, outputs):
         if id(node) in found or node._seq < floor:
             continue
         found[id(node)] = node
-        stack.extend(e[0] for e in node._edges
-                     if e is not None and not isinstance(e[0], Tensor))
+        stack.extend(t for t in node._inputs if t is not None and not isinstance(t, Tensor))
     leads = set()
     for node in sorted(found.values(), key=lambda n: n._seq):   # inputs' side first
-        for edge in node._edges:
-            if edge is None:
+        for target, nr in zip(node._inputs, node._nrs):
+            if target is None:
                 continue
-            target = edge[0]
             if (target in capture if isinstance(target, Tensor) else
-                    id(target) in leads or (target, edge[1]) in capture):
+                    id(target) in leads or (target, nr) in capture):
                 leads.add(id(node))
                 break
     return leads
 
 
 def _process(arrivals, retain_graph, create_graph, capture, wanted, record):
-    """Routes gradients along edges, pops nodes in reverse topological order and runs their
-    backward, then stores the leaves' gradients. `arrivals` are (edge, gradient) pairs: the
-    roots' first, then each node's inputs'."""
+    """Routes gradients to the inputs' nodes, pops nodes in reverse topological order and
+    runs their backward, then stores the leaves' gradients. `arrivals` are (target, output
+    index, gradient): the roots' first, then each node's inputs'."""
     pending = {}   # node -> gradient of its output (a list when it has several outputs)
     leaves = {}    # leaf tensor -> summed gradient, in order of first arrival
     heap = []
@@ -193,15 +191,22 @@ def _process(arrivals, retain_graph, create_graph, capture, wanted, record):
     push, pop = heapq.heappush, heapq.heappop
     node = None
     while True:
-        for edge, gx in arrivals:
-            if edge is None or gx is None:
+        queued = []    # nodes that got their first gradient from this node
+        for target, nr, gx in arrivals:
+            if target is None or gx is None:
                 continue
-            target, nr, shape, dtype = edge
+            leaf = isinstance(target, Tensor)
+            if leaf:
+                shape, dtype = target.data.shape, target.data.dtype
+            elif target.n_outputs == 1:
+                shape, dtype = target._shape, target._dtype
+            else:
+                shape, dtype = target._shape[nr], target._dtype[nr]
             if gx.shape != shape:
                 gx = _summed_to(node, gx, shape, create_graph)
             if gx.dtype is not dtype and gx.dtype != dtype:
                 gx = astype(gx, dtype) if create_graph else gx.astype(dtype)
-            if isinstance(target, Tensor):
+            if leaf:
                 if capture is None or target in capture:
                     old = leaves.get(target)
                     leaves[target] = gx if old is None else old + gx
@@ -212,18 +217,23 @@ def _process(arrivals, retain_graph, create_graph, capture, wanted, record):
                 old = pending.get(target)
                 if old is None:
                     pending[target] = gx
-                    push(heap, (-target._seq, target))
+                    queued.append(target)
                 else:
                     pending[target] = old + gx
             else:
                 slots = pending.get(target)
                 if slots is None:
                     slots = pending[target] = [None] * target.n_outputs
-                    push(heap, (-target._seq, target))
+                    queued.append(target)
                 slots[nr] = gx if slots[nr] is None else slots[nr] + gx
-        if not heap:
-            break
-        node = pop(heap)[1]
+        if not heap and len(queued) == 1:
+            node = queued[0]        # a chain: the only node left to run, no heap needed
+        else:
+            for target in queued:
+                push(heap, (-target._seq, target))
+            if not heap:
+                break
+            node = pop(heap)[1]
         gys = pending.pop(node)
         if node_hooks and id(node) in node_hooks:
             gys = _run_node_hooks(node, gys, create_graph, capture is None)
@@ -240,11 +250,11 @@ def _process(arrivals, retain_graph, create_graph, capture, wanted, record):
             gxs = (gxs,)
         if check_anomaly:
             anomaly.check_backward(node, gxs)
-        record[id(node)] = ((node._seq, gys, gxs, saved) if not create_graph else
-                            (node._seq, *_detached(gys, gxs), saved))
+        record.append((id(node), node._seq, gys, gxs, saved) if not create_graph else
+                      (id(node), node._seq, *_detached(gys, gxs), saved))
         if not retain_graph:
             node.release()       # what backward needed is no longer needed
-        arrivals = zip(node._edges, gxs)
+        arrivals = zip(node._inputs, node._nrs, gxs)
     _store_leaves(leaves, create_graph, capture)
 
 

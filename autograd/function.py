@@ -2,9 +2,11 @@
 built-in ones, and of new ones: see `autograd.ops`).
 
 A node is created by each recorded operation. It holds
-  * one edge per input: where that input's gradient goes, as (target, output_nr, shape,
-    dtype), `target` being the node that produced the input (or the leaf tensor itself), or
-    None when the input needs no gradient (`node.edges` gives them as `graph.Edge`s);
+  * per input, where that input's gradient goes: the node that produced the input (or the
+    leaf tensor itself), None when the input needs no gradient, and which output of that
+    node the input is (`_inputs`, `_nrs`: flat tuples, the fewest objects per operation);
+    `node.edges` gives them as `graph.Edge`s, with the shape and dtype the gradient must
+    have, which are the producing node's own (`_shape`, `_dtype`) or the leaf's;
   * what its backward needs, and nothing else (`saves_inputs` / `saves_output`);
   * a sequence number. Nodes are numbered as they are created, and a node is always created
     after the nodes of its inputs, so the numbers are a topological order of the graph:
@@ -50,10 +52,12 @@ class Function:
     The input Tensors are available as `self.inputs` during backward.
     """
 
-    __slots__ = ("_edges", "_saved", "_out", "_seq", "_scope", "__weakref__")
+    __slots__ = ("_inputs", "_nrs", "_shape", "_dtype", "_saved", "_out", "_seq", "_scope",
+                 "__weakref__")
     saves_inputs = True
     saves_output = False
     derivative = None  # a `Derivative` for elementwise ops whose local derivative teaches
+    checks_outputs = True   # whether apply checks that forward gave arrays (custom ones)
     n_outputs = 1  # an op with several outputs returns a tuple from forward; an Op class
                    # with __slots__ declares how many (a custom Function is counted)
 
@@ -68,7 +72,11 @@ class Function:
 
     def needs_grad(self, i):
         """Whether input `i` wants a gradient (a backward may skip computing it when not)."""
-        return self._edges[i] is not None
+        return self._inputs[i] is not None
+
+    @property
+    def num_inputs(self):
+        return len(self._inputs)
 
     # --- the public shape of a node (see autograd.graph) ---------------------------------
     @property
@@ -89,12 +97,14 @@ class Function:
     def edges(self):
         """One `graph.Edge` per input, None for inputs that need no gradient."""
         from .graph import Edge
-        return tuple(None if e is None else Edge(*e) for e in self._edges)
+        return tuple(None if target is None else Edge(target, nr, *output_meta(target, nr))
+                     for target, nr in zip(self._inputs, self._nrs))
 
     @property
     def next_functions(self):
         """(node or leaf Tensor, output index) per input; None where no gradient flows."""
-        return tuple(None if e is None else (e[0], e[1]) for e in self._edges)
+        return tuple(None if target is None else (target, nr)
+                     for target, nr in zip(self._inputs, self._nrs))
 
     @property
     def saved_tensors(self):
@@ -151,9 +161,9 @@ class Function:
             gxs = self.backward(*gys)
         if not isinstance(gxs, (tuple, list)):
             gxs = (gxs,)
-        if len(gxs) != len(self._edges):
+        if len(gxs) != len(self._inputs):
             raise RuntimeError(f"{self.name}.backward returned {len(gxs)} gradient(s) for "
-                               f"{len(self._edges)} input(s)")
+                               f"{len(self._inputs)} input(s)")
         for k, g in enumerate(gxs):
             if g is not None and not isinstance(g, Tensor):
                 raise TypeError(f"{self.name}.backward must return Tensors (or None), but "
@@ -177,6 +187,7 @@ class Op(Function):
 
     __slots__ = ()
     saves_inputs = False
+    checks_outputs = False
 
     def _backward(self, gy, create_graph):
         if not self.saves_inputs:
@@ -225,12 +236,30 @@ def retain_graph_message(node):
             f"retain_graph=True to the first backward() (or ag.grad()) to backward again.")
 
 
-def edge_of(x):
-    """Where the gradient of operand `x` goes, or None when it needs none."""
+def output_meta(target, nr):
+    """(shape, dtype) of the gradient that goes to output `nr` of `target` (a node, or a
+    leaf tensor)."""
+    if isinstance(target, Tensor):
+        return target.data.shape, target.data.dtype
+    if target.n_outputs == 1:
+        return target._shape, target._dtype
+    return target._shape[nr], target._dtype[nr]
+
+
+def target_of(x):
+    """Where the gradient of operand `x` goes: the node that made it, the leaf itself, or
+    None when it needs none (python scalars and tensors without grad)."""
     if isinstance(x, Tensor) and x.requires_grad:
-        data = x.data
-        return (x.grad_fn or x, x._nr, data.shape, data.dtype)
+        return x.grad_fn or x
     return None
+
+
+_ZEROS = {n: (0,) * n for n in range(1, 5)}   # the inputs' output indices of most nodes
+
+
+def _output_indices(inputs):
+    nrs = tuple(x._nr if isinstance(x, Tensor) else 0 for x in inputs)
+    return nrs if any(nrs) else _ZEROS.get(len(nrs)) or nrs
 
 
 def apply(node, inputs):
@@ -238,38 +267,41 @@ def apply(node, inputs):
     constants of the operation) and wraps the results, recording `node` in the graph when
     grad mode is on and some input requires grad.
 
-    This runs once per operation, so the common cases (one or two inputs) take a path
-    without loops."""
+    This runs once per operation, so the common cases (one Tensor, or two operands) take
+    paths written out without loops."""
     st = state
     if len(inputs) == 2:
         a, b = inputs
-        ys = node.forward(a.data if isinstance(a, Tensor) else a,
-                          b.data if isinstance(b, Tensor) else b)
-        edges = (edge_of(a), edge_of(b)) if st.grad_enabled else (None, None)
-        if edges[0] is None and edges[1] is None:
-            edges = None
-    elif len(inputs) == 1:
-        x = inputs[0]
-        if isinstance(x, Tensor):
-            ys = node.forward(x.data)
-            edges = (edge_of(x),) if x.requires_grad and st.grad_enabled else None
+        if isinstance(a, Tensor):
+            data_a, target_a = a.data, (a.grad_fn or a) if a.requires_grad else None
         else:
-            ys, edges = node.forward(x), None
+            data_a, target_a = a, None
+        if isinstance(b, Tensor):
+            data_b, target_b = b.data, (b.grad_fn or b) if b.requires_grad else None
+        else:
+            data_b, target_b = b, None
+        ys = node.forward(data_a, data_b)
+        targets = ((target_a, target_b) if st.grad_enabled and
+                   (target_a is not None or target_b is not None) else None)
+    elif len(inputs) == 1 and isinstance(inputs[0], Tensor):
+        x = inputs[0]
+        ys = node.forward(x.data)
+        targets = (x.grad_fn or x,) if x.requires_grad and st.grad_enabled else None
     else:
         ys = node.forward(*[x.data if isinstance(x, Tensor) else x for x in inputs])
-        edges = tuple(map(edge_of, inputs)) if st.grad_enabled else None
-        if edges is not None and edges.count(None) == len(edges):
-            edges = None
-    if not hasattr(ys, "shape") and not (isinstance(ys, tuple) and ys):
-        raise TypeError(f"{node.name}.forward must return a backend array (or a tuple of "
-                        f"them), got {type(ys).__name__}; e.g. return xp.asarray(result)")
+        targets = tuple(map(target_of, inputs)) if st.grad_enabled else None
+        if targets is not None and all(t is None for t in targets):
+            targets = None
+    if node.checks_outputs:
+        _check_outputs(node, ys)
     if st.anomaly:
         anomaly.check_forward(node, ys if isinstance(ys, tuple) else (ys,))
-    if edges is None:
+    if targets is None:
         if isinstance(ys, tuple):
             return tuple(Tensor._from_node(y, None) for y in ys)
         return Tensor._from_node(ys, None)
-    node._edges = edges
+    node._inputs = targets
+    node._nrs = _output_indices(inputs)
     node._seq = next_seq()  # creation order: a topological order of the graph
     node._scope = st.scope
     if node.saves_inputs:
@@ -277,9 +309,26 @@ def apply(node, inputs):
     if st.anomaly:
         anomaly.traces[node] = anomaly.creation_trace()
     if isinstance(ys, tuple):
-        if node.n_outputs != len(ys):
-            node.n_outputs = len(ys)
-        return tuple(Tensor._from_node(y, node, i) for i, y in enumerate(ys))
+        return _several_outputs(node, ys)
+    node._shape, node._dtype = ys.shape, ys.dtype
     if node.saves_output:
         node._out = ys
     return Tensor._from_node(ys, node)
+
+
+def _several_outputs(node, ys):
+    if node.n_outputs != len(ys):
+        node.n_outputs = len(ys)
+    if len(ys) == 1:   # one output: its gradient goes unwrapped, like a plain op's
+        node._shape, node._dtype = ys[0].shape, ys[0].dtype
+    else:
+        node._shape = tuple(y.shape for y in ys)
+        node._dtype = tuple(y.dtype for y in ys)
+    return tuple(Tensor._from_node(y, node, i) for i, y in enumerate(ys))
+
+
+def _check_outputs(node, ys):
+    """A custom Function's forward must give arrays (built-in ops are trusted)."""
+    if not hasattr(ys, "shape") and not (isinstance(ys, tuple) and ys):
+        raise TypeError(f"{node.name}.forward must return a backend array (or a tuple of "
+                        f"them), got {type(ys).__name__}; e.g. return xp.asarray(result)")

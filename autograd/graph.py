@@ -86,10 +86,9 @@ def walk(output):
     while heap:
         node = heapq.heappop(heap)[1]
         nodes.append(node)
-        for edge in node._edges:
-            if edge is None or id(edge[0]) in seen:
+        for target in node._inputs:
+            if target is None or id(target) in seen:
                 continue
-            target = edge[0]
             seen.add(id(target))
             if isinstance(target, Tensor):
                 leaves.append(target)
@@ -108,24 +107,28 @@ class NodeGradients(NamedTuple):
 
 
 class BackwardRecord:
-    """The gradients at every node of one backward pass, keyed by the node's identity and
-    number, so that no node is kept alive by it and a new node that happens to reuse a dead
-    one's id is never mistaken for it."""
+    """The gradients at every node of one backward pass, by the node's identity and number,
+    so that no node is kept alive by it and a new node that happens to reuse a dead one's id
+    is never mistaken for it. The pass appends (id, number, gradients...) as it goes; the
+    index by id is built when first asked for."""
 
-    __slots__ = ("entries",)
+    __slots__ = ("passed", "_index")
 
     def __init__(self):
-        self.entries = {}
+        self.passed = []
+        self._index = None
 
     def of(self, node):
         """The `NodeGradients` of `node` in this pass, or None if the pass did not reach it."""
-        entry = self.entries.get(id(node))
-        if entry is None or entry[0] != node.seq:
+        if self._index is None or len(self._index) != len(self.passed):
+            self._index = {entry[0]: entry for entry in self.passed}
+        entry = self._index.get(id(node))
+        if entry is None or entry[1] != node.seq:
             return None
-        return NodeGradients(*entry[1:])
+        return NodeGradients(*entry[2:])
 
     def __len__(self):
-        return len(self.entries)
+        return len(self.passed)
 
 
 _EMPTY = BackwardRecord()

@@ -35,7 +35,7 @@ class PiecewiseConstant(Op):
 
     def backward(self, gy):
         zero = gy * 0
-        return tuple(zero if self.needs_grad(i) else None for i in range(len(self._edges)))
+        return tuple(zero if self.needs_grad(i) else None for i in range(self.num_inputs))
 
 
 def constant(like, array, *sources):

@@ -341,7 +341,7 @@ class Stack(Op):
     def backward(self, gy):
         lead = (slice(None),) * self.axis
         return tuple(gy[lead + (i,)] if self.needs_grad(i) else None
-                     for i in range(len(self._edges)))
+                     for i in range(self.num_inputs))
 
 
 def stack(seq, axis=0):

@@ -63,7 +63,7 @@ def test_intermediate_dies_while_the_output_lives_when_backward_does_not_need_it
 def test_backward_releases_saved_values():
     x = f64(3)
     y = (x * x).sigmoid()
-    mul_node = y.grad_fn._edges[0][0]
+    mul_node = y.grad_fn.edges[0].target
     y.sum().backward()
     assert y.grad_fn._out is None
     assert mul_node._saved is FREED
