@@ -329,6 +329,24 @@ def test_sequential_indexing_and_growth():
     assert named.fc is named[0]
 
 
+def test_replacing_a_child_parameter_or_buffer_keeps_its_place():
+    """As in PyTorch: assigning to an existing name replaces in place, so a Sequential still
+    runs its layers in order and a state_dict keeps its key order."""
+    model = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))
+    model[0] = nn.Linear(2, 3)
+    model[1] = nn.Tanh()
+    assert [n for n, _ in model.named_children()] == ["0", "1", "2"]
+    assert isinstance(model[1], nn.Tanh) and model(ag.randn(4, 2)).shape == (4, 1)
+    layers = nn.ModuleList([nn.ReLU(), nn.Tanh(), nn.Sigmoid()])
+    layers[0] = nn.Identity()
+    assert [type(m).__name__ for m in layers] == ["Identity", "Tanh", "Sigmoid"]
+    block = Block()
+    before = list(block.state_dict())
+    block.fc1 = nn.Linear(4, 3)
+    block.scale = nn.Parameter(ag.ones(2))
+    assert list(block.state_dict()) == before
+
+
 def test_module_list_registers_its_modules():
     class Tower(nn.Module):
         def __init__(self):
