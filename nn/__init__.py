@@ -2,12 +2,12 @@
 import autograd
 
 from . import functional, init, optim, data, datasets, gradflow
-from . import (parameter, module, containers, flatten, linear, batchnorm, dropout, maxout,
-               activations, losses, serialization, clip, training)
+from . import (parameter, module, containers, flatten, linear, conv, pooling, batchnorm, dropout,
+               maxout, activations, losses, serialization, clip, training)
 
 # Each module lists what it exports in its `__all__`; nn offers all of them at its top level.
-_PUBLIC_MODULES = (parameter, module, containers, flatten, linear, batchnorm, dropout, maxout,
-                   activations, losses, serialization, clip, training, data)
+_PUBLIC_MODULES = (parameter, module, containers, flatten, linear, conv, pooling, batchnorm,
+                   dropout, maxout, activations, losses, serialization, clip, training, data)
 for _module in _PUBLIC_MODULES:
     globals().update({_name: getattr(_module, _name) for _name in _module.__all__})
 
