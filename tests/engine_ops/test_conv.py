@@ -22,6 +22,7 @@ CASES = {
     "each argument a pair": ((1, 2, 6, 7), (2, 2, 2, 3), (2, 1), (1, 0), (1, 2), 1),
     "1x1 kernel": ((2, 3, 3, 4), (2, 3, 1, 1), 1, 0, 1, 1),
     "stride larger than the kernel": ((1, 1, 7, 7), (2, 1, 2, 2), 3, 0, 1, 1),
+    "dilated windows whose taps never meet": ((1, 1, 8, 8), (2, 1, 2, 2), 2, 0, 3, 1),
     "kernel as large as the padded input": ((1, 2, 3, 3), (2, 2, 5, 5), 1, 1, 1, 1),
 }
 
