@@ -150,6 +150,7 @@ def max_pool2d(x, kernel_size, stride=None, padding=0):
 
 # --- average pooling ----------------------------------------------------------------------
 class _Windowed(_Linear):
+    """A linear map over the `windows` of a pooling."""
     __slots__ = ("windows",)
 
     def __init__(self, windows):
