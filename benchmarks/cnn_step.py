@@ -6,9 +6,10 @@ Workload: a batch of 64 images 1x28x28 -> Conv2d 1->16 3x3 padding 1 -> ReLU -> 
 cross-entropy -> SGD. Targets: <= 1.5x numpy and <= 2x PyTorch. The numpy step uses im2col
 for the forward (one strided copy per kernel offset, one matrix product), col2im by kernel
 offsets for the backward, and max pooling by reshaping into 2x2 blocks. Ratios compare
-timings taken in the same run, the implementations taking turns. Before timing, the numpy
-and tracegrad steps are checked to give the same losses and the same updated weights.
-malloc is first asked to keep freed memory for reuse (see `reuse_freed_memory`).
+timings taken in the same run, the implementations taking turns, on one thread each by
+default. Before timing, the numpy and tracegrad steps are checked to give the same losses and
+the same updated weights. malloc is first asked to keep freed memory for reuse (see
+`reuse_freed_memory`).
 
 Run: python -m benchmarks.cnn_step [--repeats N] [--threads N] [--system-malloc]
 """
@@ -234,8 +235,10 @@ def main():
     parser.add_argument("--repeats", type=int, default=30)
     parser.add_argument("--system-malloc", action="store_true",
                         help="keep malloc's defaults (see reuse_freed_memory)")
-    parser.add_argument("--threads", type=int,
-                        help="threads for numpy's BLAS and PyTorch (default: theirs)")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="threads for numpy's BLAS and PyTorch (default 1: taking turns, "
+                             "two thread pools that spin while waiting slow each other down); "
+                             "0 leaves each library its default")
     args = parser.parse_args()
     start = time.perf_counter()
     reused = not args.system_malloc and reuse_freed_memory()
@@ -243,9 +246,9 @@ def main():
     torch = torch_if_installed()
     if args.threads:
         print(f"threads: {limit_threads(torch, args.threads)}")
-    elif torch is not None:
-        print(f"threads: numpy's BLAS and PyTorch on their defaults (PyTorch: "
-              f"{torch.get_num_threads()})")
+    else:
+        print("threads: numpy's BLAS and PyTorch on their defaults"
+              + ("" if torch is None else f" (PyTorch: {torch.get_num_threads()})"))
     compare(args.repeats)
     print(f"({time.perf_counter() - start:.0f} s)")
 
