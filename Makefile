@@ -45,6 +45,7 @@ bench: setup
 	$(BIN)/python -m benchmarks.engine_overhead
 	$(BIN)/python -m benchmarks.training_step
 	$(BIN)/python -m benchmarks.lstm_step
+	$(BIN)/python -m benchmarks.cnn_step
 	$(BIN)/python -m benchmarks.viz_render
 	$(BIN)/python -m benchmarks.memory
 

@@ -70,18 +70,12 @@ class NumpyMLP:
         return float(loss)
 
 
-class TracegradMLP:
-    def __init__(self, weights):
-        layers = []
-        for k, (w, b) in enumerate(weights):
-            linear = nn.Linear(w.shape[1], w.shape[0])
-            linear.weight.data[...] = w
-            linear.bias.data[...] = b
-            layers.append(linear)
-            if k < len(weights) - 1:
-                layers.append(nn.ReLU())
-        self.model = nn.Sequential(*layers)
-        self.optimizer = nn.optim.SGD(self.model.parameters(), lr=LR)
+class TracegradTraining:
+    """SGD steps of a tracegrad model on the cross-entropy of integer labels."""
+
+    def __init__(self, model):
+        self.model = model
+        self.optimizer = nn.optim.SGD(model.parameters(), lr=LR)
 
     def step(self, x, y):
         loss = nn.functional.cross_entropy(self.model(ag.from_numpy(x)), y)
@@ -91,20 +85,13 @@ class TracegradMLP:
         return loss.item()
 
 
-class TorchMLP:
-    def __init__(self, torch, weights):
+class TorchTraining:
+    """The same steps of a PyTorch model."""
+
+    def __init__(self, torch, model):
         self.torch = torch
-        layers = []
-        for k, (w, b) in enumerate(weights):
-            linear = torch.nn.Linear(w.shape[1], w.shape[0])
-            with torch.no_grad():
-                linear.weight.copy_(torch.from_numpy(w))
-                linear.bias.copy_(torch.from_numpy(b))
-            layers.append(linear)
-            if k < len(weights) - 1:
-                layers.append(torch.nn.ReLU())
-        self.model = torch.nn.Sequential(*layers)
-        self.optimizer = torch.optim.SGD(self.model.parameters(), lr=LR)
+        self.model = model
+        self.optimizer = torch.optim.SGD(model.parameters(), lr=LR)
 
     def step(self, x, y):
         loss = self.torch.nn.functional.cross_entropy(self.model(self.torch.from_numpy(x)),
@@ -115,7 +102,34 @@ class TorchMLP:
         return loss.item()
 
 
-def _torch():
+class TracegradMLP(TracegradTraining):
+    def __init__(self, weights):
+        layers = []
+        for k, (w, b) in enumerate(weights):
+            linear = nn.Linear(w.shape[1], w.shape[0])
+            linear.weight.data[...] = w
+            linear.bias.data[...] = b
+            layers.append(linear)
+            if k < len(weights) - 1:
+                layers.append(nn.ReLU())
+        super().__init__(nn.Sequential(*layers))
+
+
+class TorchMLP(TorchTraining):
+    def __init__(self, torch, weights):
+        layers = []
+        for k, (w, b) in enumerate(weights):
+            linear = torch.nn.Linear(w.shape[1], w.shape[0])
+            with torch.no_grad():
+                linear.weight.copy_(torch.from_numpy(w))
+                linear.bias.copy_(torch.from_numpy(b))
+            layers.append(linear)
+            if k < len(weights) - 1:
+                layers.append(torch.nn.ReLU())
+        super().__init__(torch, torch.nn.Sequential(*layers))
+
+
+def torch_if_installed():
     try:
         import torch
         return torch
@@ -131,7 +145,7 @@ def compare(name, sizes, batch, repeats, target):
         a, b = ours.step(x, y), theirs.step(x, y)
         assert abs(a - b) <= 1e-4 * max(1.0, abs(b)), (a, b)
     fns = [lambda: theirs.step(x, y), lambda: ours.step(x, y)]
-    torch = _torch()
+    torch = torch_if_installed()
     if torch is not None:
         torch.set_num_threads(1 if batch <= 128 else torch.get_num_threads())
         reference = TorchMLP(torch, weights)

@@ -2,6 +2,8 @@
 a message naming the layer, instead of as a numpy error (or a NaN) at the first call."""
 import numbers
 
+from autograd import ops
+
 
 def check_size(layer, name, value, minimum=0):
     """Sizes given to a layer's constructor are integers >= minimum."""
@@ -36,3 +38,14 @@ def check_choice(layer, name, value, choices):
     if not isinstance(value, str) or value not in choices:
         raise ValueError(f"{layer}: {name} must be one of "
                          f"{', '.join(map(repr, choices))}, got {value!r}")
+
+
+def check_pair(layer, name, value, minimum=0):
+    """An int or a pair of ints (height, width), each >= minimum, as a pair: kernel sizes,
+    strides, paddings. A TypeError for anything else, a ValueError when too small."""
+    return ops.windows.pair(layer, name, value, minimum)
+
+
+def size_label(size):
+    """How a size reads in a graph label: 2 as "2", (3, 3) as "3×3"."""
+    return "×".join(map(str, size)) if isinstance(size, (tuple, list)) else str(size)

@@ -1,10 +1,11 @@
-"""Modules that hold other modules: `Sequential` (a chain) and `ModuleList` (a list)."""
+"""Modules that hold other modules: `Sequential` (a chain), `ModuleList` (a list) and
+`ModuleDict` (a dict)."""
 import operator
 
 from .module import Module
 
 
-__all__ = ["Sequential", "ModuleList"]
+__all__ = ["Sequential", "ModuleList", "ModuleDict"]
 
 
 class _IndexedModules(Module):
@@ -85,4 +86,71 @@ class ModuleList(_IndexedModules):
 
     def forward(self, *args, **kwargs):
         raise NotImplementedError("ModuleList has no forward: call its modules from your own "
+                                  "module's forward")
+
+
+class ModuleDict(Module):
+    """A dict of modules whose parameters are registered (as "key.weight", ...), in insertion
+    order; it has no forward of its own. Built from a mapping or from (key, module) pairs,
+    as PyTorch's; iterating gives the keys."""
+
+    def __init__(self, modules=None):
+        super().__init__()
+        if modules is not None:
+            self.update(modules)
+
+    def _missing(self, key):
+        return KeyError(f"ModuleDict has no module {key!r}; its keys are {list(self._modules)}")
+
+    def __getitem__(self, key):
+        if key not in self._modules:
+            raise self._missing(key)
+        return self._modules[key]
+
+    def __setitem__(self, key, module):
+        self.add_module(key, module)
+
+    def __delitem__(self, key):
+        if key not in self._modules:
+            raise self._missing(key)
+        del self._modules[key]
+
+    def __len__(self):
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules)
+
+    def __contains__(self, key):
+        return key in self._modules
+
+    def keys(self):
+        return self._modules.keys()
+
+    def values(self):
+        return self._modules.values()
+
+    def items(self):
+        return self._modules.items()
+
+    def pop(self, key):
+        module = self[key]
+        del self[key]
+        return module
+
+    def clear(self):
+        self._modules.clear()
+
+    def update(self, modules):
+        """Adds (or replaces) modules from a mapping, or from an iterable of (key, module)
+        pairs."""
+        pairs = modules.items() if hasattr(modules, "items") else modules
+        for k, entry in enumerate(pairs):
+            if not isinstance(entry, (tuple, list)) or len(entry) != 2:
+                raise TypeError(f"ModuleDict.update: entry {k} should be a (key, module) "
+                                f"pair, got {type(entry).__name__}")
+            self[entry[0]] = entry[1]
+
+    def forward(self, *args, **kwargs):
+        raise NotImplementedError("ModuleDict has no forward: call its modules from your own "
                                   "module's forward")

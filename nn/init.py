@@ -132,3 +132,14 @@ def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu"):
 
 he_uniform_ = kaiming_uniform_
 he_normal_ = kaiming_normal_
+
+
+def _default_layer_init_(weight, bias):
+    """PyTorch's default for Linear and Conv layers: the weight by kaiming_uniform_ with
+    a=sqrt(5), which is U(-1/sqrt(fan_in), 1/sqrt(fan_in)), and the bias (if any) from that
+    same range."""
+    kaiming_uniform_(weight, a=math.sqrt(5))
+    if bias is not None:
+        fan_in = _calculate_fan_in_and_fan_out(weight)[0]
+        bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
+        uniform_(bias, -bound, bound)

@@ -1,6 +1,4 @@
 """`Linear`: the fully connected layer y = x W^T + b."""
-import math
-
 import autograd as ag
 
 from . import functional as F
@@ -44,10 +42,7 @@ class Linear(Module):
             if self.bias is not None:
                 nn_init.zeros_(self.bias)
             return
-        nn_init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            bound = 1 / math.sqrt(self.in_features) if self.in_features > 0 else 0
-            nn_init.uniform_(self.bias, -bound, bound)
+        nn_init._default_layer_init_(self.weight, self.bias)
 
     def forward(self, x):
         return F.linear(x, self.weight, self.bias)

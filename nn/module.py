@@ -93,9 +93,8 @@ class Module:
                 raise AttributeError(
                     f"cannot assign {type(value).__name__} '{name}' before Module.__init__() "
                     f"ran: call super().__init__() first in {type(self).__name__}.__init__")
-            self._forget(name)
-            target = params if isinstance(value, Parameter) else state["_modules"]
-            target[name] = value
+            self._place(params if isinstance(value, Parameter) else state["_modules"], name,
+                        value)
         elif params is not None and name in params:
             self.register_parameter(name, value)
         elif params is not None and name in state["_modules"]:
@@ -131,6 +130,14 @@ class Module:
         self._unregister(name)
         self.__dict__.pop(name, None)
 
+    def _place(self, registry, name, value):
+        """Puts `value` under `name` in `registry`. A name already there keeps its place in
+        the order, as a dict's key does (and PyTorch's): a layer replaced in a Sequential
+        stays where it was. Any other use of the name is forgotten first."""
+        if name not in registry:
+            self._forget(name)
+        registry[name] = value
+
     def _check_name(self, kind, name):
         if not isinstance(name, str) or not name or "." in name:
             raise KeyError(f"{type(self).__name__}: {kind} name must be a non-empty string "
@@ -143,8 +150,7 @@ class Module:
             raise TypeError(f"cannot assign {type(param).__name__} as parameter '{name}' of "
                             f"{type(self).__name__}: wrap it as nn.Parameter(...) (or assign "
                             "None)")
-        self._forget(name)
-        self._parameters[name] = param
+        self._place(self._parameters, name, param)
 
     def register_buffer(self, name, tensor):
         """Registers `tensor` as state that is saved in the state_dict and moved by `to()`
@@ -153,8 +159,7 @@ class Module:
         if tensor is not None and not isinstance(tensor, Tensor):
             raise TypeError(f"cannot register {type(tensor).__name__} as buffer '{name}' of "
                             f"{type(self).__name__}: a buffer must be a Tensor (or None)")
-        self._forget(name)
-        self._buffers[name] = tensor
+        self._place(self._buffers, name, tensor)
 
     def add_module(self, name, module):
         """Registers child `module` under `name` (the name used in dotted parameter names)."""
@@ -164,8 +169,7 @@ class Module:
                     if isinstance(module, type) and issubclass(module, Module) else "")
             raise TypeError(f"{type(self).__name__}: child '{name}' must be a Module, got "
                             f"{type(module).__name__}{hint}")
-        self._forget(name)
-        self._modules[name] = module
+        self._place(self._modules, name, module)
 
     # --- walking the model ------------------------------------------------------------
     def named_modules(self, prefix=""):

@@ -39,7 +39,8 @@ An operation is a subclass of `Op`:
   derivative teaches something (the activations do).
 - When a backward cannot be written with differentiable operations (a scatter, say), give it
   a node of its own (`IndexAdd` is `GetItem`'s) whose backward is again differentiable, so
-  higher-order gradients keep working.
+  higher-order gradients keep working; `either.call(node, *operands)` runs it on arrays and
+  records it on Tensors (conv2d's gradients and the poolings' scatters are built so).
 - Apply it with `unary(op, x)`, `binary(op, a, b)` (numpy broadcasting, python scalars kept
   as constants), or `apply_checked(op, operands)`; check arguments first and raise errors that
   name the operation, the shapes, dtypes or devices involved, and what to do.
@@ -57,11 +58,11 @@ from .operands import (as_tensor, as_operand, check_devices, axis_error, unary, 
                        apply_checked)
 from .reduce import normalize_axes, sum_to_array
 from . import (arithmetic, elementwise, reduce, shape, softmax, special, compare, device,
-               linear, losses, recurrent)
+               linear, losses, recurrent, windows, conv, pooling)
 
 # The families whose functions autograd exports at its top level (each lists them in its
-# `__all__`); the others (linear, losses, recurrent, ...) are reached as
-# `autograd.ops.<family>.<fn>`.
+# `__all__`); the others (linear, losses, recurrent, conv, pooling, ...) are reached as
+# `autograd.ops.<family>.<fn>`; `windows` is the sliding-window geometry conv and pooling share.
 PUBLIC_FAMILIES = (arithmetic, elementwise, reduce, shape, softmax, special)
 
 __all__ = ["Op", "Elementwise", "Derivative", "Function", "apply", "apply_checked", "unary",

@@ -38,6 +38,15 @@ class PiecewiseConstant(Op):
         return tuple(zero if self.needs_grad(i) else None for i in range(self.num_inputs))
 
 
+def call(op, *operands):
+    """`op` on `operands`: its forward, when they are arrays (a plain backward pass); applied,
+    when some are Tensors (a backward under `create_graph`), so that it is recorded as a node
+    and can be differentiated again. For a backward that is an operation of its own."""
+    if any(isinstance(v, Tensor) for v in operands):
+        return apply(op, operands)
+    return op.forward(*operands)
+
+
 def constant(like, array, *sources):
     """`array` as a constant of the formula. On Tensors (`like` is one) it becomes a Tensor
     that depends, with derivative zero, on the `sources` it was computed from."""

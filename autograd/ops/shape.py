@@ -205,9 +205,7 @@ class GetItem(Op):
         return x[self.index]
 
     def backward(self, gy):
-        if isinstance(gy, Tensor):
-            return apply(IndexAdd(self.index, self.in_shape), (gy,))
-        return scatter_add(gy, self.index, self.in_shape)
+        return either.call(IndexAdd(self.index, self.in_shape), gy)
 
 
 class IndexAdd(Op):

@@ -6,9 +6,9 @@ the engine; the few that are one node of their own live in `autograd.ops` with t
 Inputs may be Tensors or arrays; arrays of targets and labels are moved to the input's
 device.
 """
-from . import activations, layers, normalization, losses, sparse, recurrent
+from . import activations, layers, conv, pooling, normalization, losses, sparse, recurrent
 
-_FAMILIES = (activations, layers, normalization, losses, sparse, recurrent)
+_FAMILIES = (activations, layers, conv, pooling, normalization, losses, sparse, recurrent)
 for _family in _FAMILIES:
     globals().update({_name: getattr(_family, _name) for _name in _family.__all__})
 

@@ -6,7 +6,10 @@ arrays favour repeated values, which put max/min/maximum/abs/relu/clip on their 
 central differences are meaningless. Each maker below keeps its values a fixed distance away
 from the kinks that matter for the operation under test.
 """
+import re
+
 import numpy as np
+import pytest
 from hypothesis import settings, strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -91,6 +94,29 @@ def backward_grads(fn, *values, dtype=np.float64):
     leaves = [leaf(v, dtype=dtype) for v in values]
     fn(*leaves).sum().backward()
     return [host(x.grad) for x in leaves]
+
+
+def compare_with_torch(ours, theirs, *arrays, weights_seed=7, rtol=1e-10, atol=1e-12):
+    """Runs `ours` on tracegrad leaves and `theirs` on torch leaves built from the same
+    float64 arrays; compares outputs, then the gradients of a random weighting of them.
+    Skipped where torch is not installed."""
+    torch = pytest.importorskip("torch")
+    mine = [leaf(a) for a in arrays]
+    reference = [torch.tensor(a, dtype=torch.float64, requires_grad=True) for a in arrays]
+    out = ours(*mine)
+    expected = theirs(*reference)
+    np.testing.assert_allclose(host(out), expected.detach().numpy(), rtol=rtol, atol=atol)
+    weights = normal(weights_seed, tuple(expected.shape))
+    (out * leaf(weights, requires_grad=False)).sum().backward()
+    (expected * torch.tensor(weights)).sum().backward()
+    for x, t in zip(mine, reference):
+        assert x.grad.shape == tuple(t.grad.shape)
+        np.testing.assert_allclose(host(x.grad), t.grad.numpy(), rtol=rtol, atol=atol)
+
+
+def fragments(*texts):
+    """A pattern for an error message: these literal texts, in order, anywhere in it."""
+    return ".*".join(map(re.escape, texts))
 
 
 def sum_to_shape(a, shape):

@@ -5,26 +5,8 @@ import numpy as np
 import pytest
 
 import autograd as ag
-from tests.helpers import host
 
-from .support import leaf, normal
-
-
-def _compare(ours, theirs, *arrays, weights_seed=7, rtol=1e-10, atol=1e-12):
-    """Runs `ours` on tracegrad leaves and `theirs` on torch leaves built from the same
-    float64 arrays; compares outputs, then the gradients of a random weighting of them."""
-    torch = pytest.importorskip("torch")
-    mine = [leaf(a) for a in arrays]
-    reference = [torch.tensor(a, dtype=torch.float64, requires_grad=True) for a in arrays]
-    out = ours(*mine)
-    expected = theirs(*reference)
-    np.testing.assert_allclose(host(out), expected.detach().numpy(), rtol=rtol, atol=atol)
-    weights = normal(weights_seed, tuple(expected.shape))
-    (out * leaf(weights, requires_grad=False)).sum().backward()
-    (expected * torch.tensor(weights)).sum().backward()
-    for x, t in zip(mine, reference):
-        assert x.grad.shape == tuple(t.grad.shape)
-        np.testing.assert_allclose(host(x.grad), t.grad.numpy(), rtol=rtol, atol=atol)
+from .support import normal, compare_with_torch
 
 
 @pytest.mark.parametrize("a_shape, b_shape", [
@@ -32,7 +14,8 @@ def _compare(ours, theirs, *arrays, weights_seed=7, rtol=1e-10, atol=1e-12):
     ((4,), (4,)), ((1, 3, 4), (2, 1, 4, 3)),
 ])
 def test_matmul_batched_broadcasting(a_shape, b_shape):
-    _compare(lambda a, b: a @ b, lambda a, b: a @ b, normal(1, a_shape), normal(2, b_shape))
+    compare_with_torch(lambda a, b: a @ b, lambda a, b: a @ b, normal(1, a_shape),
+                       normal(2, b_shape))
 
 
 @pytest.mark.parametrize("axis, ddof, keepdims", [
@@ -42,7 +25,7 @@ def test_matmul_batched_broadcasting(a_shape, b_shape):
 def test_var_with_ddof(axis, ddof, keepdims):
     torch = pytest.importorskip("torch")
     dim = None if axis is None else axis
-    _compare(lambda x: x.var(axis=axis, ddof=ddof, keepdims=keepdims),
+    compare_with_torch(lambda x: x.var(axis=axis, ddof=ddof, keepdims=keepdims),
              lambda x: torch.var(x, dim=dim, correction=ddof, keepdim=keepdims),
              normal(3, (3, 2, 4)))
 
@@ -56,7 +39,7 @@ def test_max_and_min_with_ties(name, axis, keepdims):
     values = np.array([[3.0, 1.0, 3.0, 2.0], [0.0, 0.0, 0.0, 0.0], [3.0, -1.0, 2.0, -1.0]])
     reduce = torch.amax if name == "max" else torch.amin
     dim = tuple(range(values.ndim)) if axis is None else axis
-    _compare(lambda x: getattr(x, name)(axis=axis, keepdims=keepdims),
+    compare_with_torch(lambda x: getattr(x, name)(axis=axis, keepdims=keepdims),
              lambda x: reduce(x, dim=dim, keepdim=keepdims), values)
 
 
@@ -66,7 +49,7 @@ def test_logsumexp(axis, keepdims):
     dim = (0, 1, 2) if axis is None else axis
     values = 10 * normal(4, (2, 3, 4))
     values[0, 0, :] = [500.0, -500.0, 499.0, 0.0]
-    _compare(lambda x: x.logsumexp(axis=axis, keepdims=keepdims),
+    compare_with_torch(lambda x: x.logsumexp(axis=axis, keepdims=keepdims),
              lambda x: torch.logsumexp(x, dim=dim, keepdim=keepdims), values)
 
 
@@ -75,8 +58,9 @@ def test_log_softmax_and_softmax(axis):
     torch = pytest.importorskip("torch")
     values = 5 * normal(5, (3, 4, 2))
     values[0, 0, 0] = 1000.0
-    _compare(lambda x: x.log_softmax(axis), lambda x: torch.log_softmax(x, dim=axis), values)
-    _compare(lambda x: x.softmax(axis), lambda x: torch.softmax(x, dim=axis), values)
+    compare_with_torch(lambda x: x.log_softmax(axis), lambda x: torch.log_softmax(x, dim=axis),
+                       values)
+    compare_with_torch(lambda x: x.softmax(axis), lambda x: torch.softmax(x, dim=axis), values)
 
 
 @pytest.mark.parametrize("index", [
@@ -94,13 +78,13 @@ def test_indexing_with_repeated_indices(index):
         if isinstance(i, (list, np.ndarray)):
             return torch.tensor(np.asarray(i))
         return i
-    _compare(lambda x: x[index], lambda x: x[torch_index(index)], normal(6, (3, 4)))
+    compare_with_torch(lambda x: x[index], lambda x: x[torch_index(index)], normal(6, (3, 4)))
 
 
 def test_where_with_broadcasting():
     torch = pytest.importorskip("torch")
     cond = np.array([[True], [False], [True]])
-    _compare(lambda a, b: ag.where(ag.tensor(cond), a, b),
+    compare_with_torch(lambda a, b: ag.where(ag.tensor(cond), a, b),
              lambda a, b: torch.where(torch.tensor(cond), a, b),
              normal(7, (1, 4)), normal(8, (3, 4)))
 
@@ -109,10 +93,10 @@ def test_where_with_broadcasting():
 def test_clip_including_values_on_the_bounds(lo, hi):
     torch = pytest.importorskip("torch")
     values = np.array([-2.0, -1.0, -0.5, 0.0, 0.3, 0.5, 1.0, 2.0])
-    _compare(lambda x: x.clip(lo, hi), lambda x: torch.clamp(x, lo, hi), values)
+    compare_with_torch(lambda x: x.clip(lo, hi), lambda x: torch.clamp(x, lo, hi), values)
 
 
 def test_maximum_with_ties_and_broadcasting():
     torch = pytest.importorskip("torch")
-    _compare(ag.maximum, torch.maximum, np.array([[1.0, 2.0, 3.0], [2.0, 2.0, 0.0]]),
+    compare_with_torch(ag.maximum, torch.maximum, np.array([[1.0, 2.0, 3.0], [2.0, 2.0, 0.0]]),
              np.array([2.0, 2.0, 1.0]))

@@ -329,6 +329,24 @@ def test_sequential_indexing_and_growth():
     assert named.fc is named[0]
 
 
+def test_replacing_a_child_parameter_or_buffer_keeps_its_place():
+    """As in PyTorch: assigning to an existing name replaces in place, so a Sequential still
+    runs its layers in order and a state_dict keeps its key order."""
+    model = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))
+    model[0] = nn.Linear(2, 3)
+    model[1] = nn.Tanh()
+    assert [n for n, _ in model.named_children()] == ["0", "1", "2"]
+    assert isinstance(model[1], nn.Tanh) and model(ag.randn(4, 2)).shape == (4, 1)
+    layers = nn.ModuleList([nn.ReLU(), nn.Tanh(), nn.Sigmoid()])
+    layers[0] = nn.Identity()
+    assert [type(m).__name__ for m in layers] == ["Identity", "Tanh", "Sigmoid"]
+    block = Block()
+    before = list(block.state_dict())
+    block.fc1 = nn.Linear(4, 3)
+    block.scale = nn.Parameter(ag.ones(2))
+    assert list(block.state_dict()) == before
+
+
 def test_module_list_registers_its_modules():
     class Tower(nn.Module):
         def __init__(self):
@@ -345,6 +363,56 @@ def test_module_list_registers_its_modules():
     assert tower(ag.randn(1, 2)).shape == (1, 2)
     with pytest.raises(NotImplementedError, match="ModuleList has no forward"):
         tower.layers(ag.randn(1, 2))
+
+
+def test_module_dict_behaves_like_a_dict_of_registered_modules():
+    class Heads(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.heads = nn.ModuleDict({"cls": nn.Linear(4, 3), "box": nn.Linear(4, 2)})
+
+        def forward(self, x):
+            return {name: head(x) for name, head in self.heads.items()}
+    model = Heads()
+    heads = model.heads
+    assert list(heads) == list(heads.keys()) == ["cls", "box"] and len(heads) == 2
+    assert "cls" in heads and "mask" not in heads and heads["box"] is heads.box
+    assert [n for n, _ in model.named_parameters()] == [
+        "heads.cls.weight", "heads.cls.bias", "heads.box.weight", "heads.box.bias"]
+    assert {k: y.shape for k, y in model(ag.randn(5, 4)).items()} == {"cls": (5, 3),
+                                                                      "box": (5, 2)}
+    heads["cls"] = nn.Linear(4, 7)      # replaced in place: the order stays
+    heads["mask"] = nn.Linear(4, 1)
+    heads.update([("box", nn.Identity()), ("extra", nn.Tanh())])
+    assert list(heads) == ["cls", "box", "mask", "extra"]
+    assert [type(m).__name__ for m in heads.values()] == ["Linear", "Identity", "Linear",
+                                                          "Tanh"]
+    assert isinstance(heads.pop("extra"), nn.Tanh) and "extra" not in heads
+    del heads["mask"]
+    assert list(heads) == ["cls", "box"]
+    with pytest.raises(KeyError, match=r"ModuleDict has no module 'mask'; its keys are "
+                                       r"\['cls', 'box'\]"):
+        heads["mask"]
+    with pytest.raises(KeyError, match="ModuleDict has no module 'mask'"):
+        del heads["mask"]
+    with pytest.raises(TypeError, match="child 'x' must be a Module, got int"):
+        heads["x"] = 3
+    with pytest.raises(TypeError, match=r"ModuleDict.update: entry 0 should be a \(key, "
+                                        r"module\) pair, got str"):
+        heads.update(["ab"])
+    with pytest.raises(NotImplementedError, match="ModuleDict has no forward"):
+        heads(ag.randn(1, 4))
+    heads.clear()
+    assert len(heads) == 0 and list(model.parameters()) == []
+
+
+def test_module_dict_state_dict_keys_match_pytorch():
+    torch = pytest.importorskip("torch")
+    layers = {"conv": ("Conv2d", (1, 2, 3)), "pool": ("AvgPool2d", (2,)), "fc": ("Linear", (4, 2))}
+    ours = nn.ModuleDict({k: getattr(nn, c)(*a) for k, (c, a) in layers.items()})
+    theirs = torch.nn.ModuleDict({k: getattr(torch.nn, c)(*a) for k, (c, a) in layers.items()})
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+    assert repr(ours) == repr(theirs)
 
 
 # --- whole models -------------------------------------------------------------------------
