@@ -36,6 +36,6 @@ __all__ = [
     "get_default_dtype", "Tensor", "Function", "no_grad", "enable_grad", "is_grad_enabled",
     "detect_anomaly", "is_anomaly_enabled", "grad", "tensor", "from_numpy", "zeros", "ones",
     "full", "randn", "rand", "arange", "zeros_like", "ones_like", "manual_seed",
-    "default_generator", "from_dlpack", "gradcheck", "gradgradcheck", "GradcheckError", "graph", "ops", "extras",
-    "viz",
+    "default_generator", "from_dlpack", "gradcheck", "gradgradcheck", "GradcheckError",
+    "graph", "ops", "extras", "viz",
 ] + [_name for _family in _FAMILIES for _name in _family.__all__] + list(_NAMED_DTYPES)

@@ -561,8 +561,8 @@ from .ops.elementwise import (exp, log, sqrt, abs, sin, cos, tanh, sigmoid, relu
                               clip, astype)
 from .ops.reduce import (sum, mean, var, std, max, min, argmax, argmin, norm,  # noqa: E402
                          logsumexp, sum_to)
-from .ops.shape import (reshape, transpose, swapaxes, swap_last_axes, flatten, expand_dims,  # noqa: E402
-                        squeeze, broadcast_to, getitem, clone)
+from .ops.shape import (reshape, transpose, swapaxes, swap_last_axes, flatten,  # noqa: E402
+                        expand_dims, squeeze, broadcast_to, getitem, clone)
 from .ops.softmax import softmax, log_softmax  # noqa: E402
 from .ops.compare import lt, le, gt, ge, eq, ne  # noqa: E402
 from .ops.device import to_device  # noqa: E402

@@ -5,8 +5,8 @@ import math
 PALETTE = ["#fff5d6", "#fde39c", "#fdc26a", "#fc9a4c", "#f26b3a", "#dc3b30",
            "#b3172f", "#7f0a35", "#4a0532"]
 NO_GRAD = "#d9d9d9"
-ZERO = "#ffffff"
-FOLD = "#f2f2f2"        # the frame of a folded block        # a gradient that is exactly 0 (it underflowed, or nothing flows)
+ZERO = "#ffffff"        # a gradient that is exactly 0 (it underflowed, or nothing flows)
+FOLD = "#f2f2f2"        # the frame of a folded block
 NON_FINITE = "#ff0000"
 SHRINK = 0.25   # an op whose gradient factor is at most this is marked
 

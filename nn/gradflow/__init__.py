@@ -6,8 +6,8 @@
   hooks (one histogram per layer), and the share of dead ReLU units;
 - `GradientMonitor`: all of it over a training run, every N steps, with makemore's
   grad:data and update:data ratios, as a heatmap and lines;
-- `GradientThroughTime`: in a recurrent layer, ‖∂loss/∂h_t‖ and ‖∂loss/∂x_t‖ at every step,
-  read by gradient hooks during backward (where the gradient fades through time);
+- `GradientThroughTime`: in a recurrent layer, ‖∂loss/∂h_t‖ and ‖∂loss/∂x_t‖ at every
+  step, read by gradient hooks during backward (where the gradient fades through time);
 everything copied to small host arrays as it is read, so no graph is kept alive and it can
 run every N steps of a training loop.
 """
