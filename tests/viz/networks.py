@@ -34,3 +34,36 @@ def unrolled_rnn(steps, hidden=32, inputs=8, batch=16, seed=0):
     loss = (h ** 2).mean()
     loss.backward()
     return {"W": w, "U": u}, loss
+
+
+class ResidualConvBlock(nn.Module):
+    """x + relu(bn(conv(x))): the skip path carries the gradient past the block."""
+
+    def __init__(self, channels):
+        super().__init__()
+        self.conv = nn.Conv2d(channels, channels, 3, padding=1)
+        self.norm = nn.BatchNorm2d(channels)
+
+    def forward(self, x):
+        return x + self.norm(self.conv(x)).relu()
+
+
+def residual_cnn(blocks=12, channels=4, batch=4, seed=0):
+    nn.manual_seed(seed)
+    model = nn.Sequential(nn.Conv2d(1, channels, 3, padding=1), nn.ReLU(),
+                          *[ResidualConvBlock(channels) for _ in range(blocks)],
+                          nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(channels, 10))
+    loss = nn.functional.cross_entropy(model(ag.randn(batch, 1, 8, 8)),
+                                       np.arange(batch) % 10)
+    loss.backward()
+    return model, loss
+
+
+def lstm_over(steps=50, seed=0):
+    nn.manual_seed(seed)
+    lstm = nn.LSTM(8, 16, batch_first=True)
+    head = nn.Linear(16, 3)
+    output, _ = lstm(ag.randn(4, steps, 8))
+    loss = nn.functional.cross_entropy(head(output[:, -1]), np.array([0, 1, 2, 0]))
+    loss.backward()
+    return nn.ModuleDict({"lstm": lstm, "head": head}), loss

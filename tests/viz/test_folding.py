@@ -10,7 +10,7 @@ import pytest
 import autograd as ag
 from autograd.viz import fold, plan as plans
 
-from .networks import sigmoid_mlp, unrolled_rnn
+from .networks import sigmoid_mlp, unrolled_rnn, residual_cnn, lstm_over
 
 
 def test_tandem_repeats_are_found_with_the_shortest_unit():
@@ -50,6 +50,17 @@ def test_an_unrolled_rnn_folds_its_steps_and_keeps_shared_weights_outside():
         assert len(re.findall(rf"^\t{ident} -> fold_0", dot, flags=re.M)) == 1
 
 
+def test_residual_blocks_fold_and_an_lstm_folds_its_steps():
+    model, loss = residual_cnn()
+    graph = ag.viz.read_graph(loss, params=model)
+    (blocks,) = [i for i in plans.auto(graph).items if isinstance(i, plans.FoldItem)]
+    assert blocks.repeats == 12 and blocks.description == "ResidualConvBlock"
+    model, loss = lstm_over(50)
+    graph = ag.viz.read_graph(loss, params=model)
+    folds = [i for i in plans.auto(graph).walk() if isinstance(i, plans.FoldItem)]
+    assert [f.repeats for f in folds] == [50] and "LSTMStep" in folds[0].description
+
+
 def test_an_unfolded_drawing_of_a_huge_graph_folds_itself_with_a_warning():
     params, loss = unrolled_rnn(150)
     with pytest.warns(UserWarning, match="collapse='auto'"):
@@ -76,8 +87,11 @@ def _png_size(png):
 @pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed")
 @pytest.mark.parametrize("make, budget", [(lambda: sigmoid_mlp(50), 5.0),
                                          (lambda: sigmoid_mlp(200), 5.0),
-                                         (lambda: unrolled_rnn(400), 10.0)],
-                         ids=["mlp-50", "mlp-200", "rnn-400-steps"])
+                                         (lambda: unrolled_rnn(400), 10.0),
+                                         (residual_cnn, 5.0),
+                                         (lstm_over, 5.0)],
+                         ids=["mlp-50", "mlp-200", "rnn-400-steps", "residual-cnn",
+                              "lstm-50-steps"])
 def test_the_folded_picture_fits_one_screen_and_renders_quickly(make, budget):
     params, loss = make()
     start = time.perf_counter()
