@@ -18,6 +18,7 @@ import threading
 from . import anomaly, versions
 from .graph import BackwardRecord
 from .hooks import node_hooks
+from .function import FREED
 from .modes import state, enable_grad, no_grad
 from .tensor import Tensor
 from .ops.reduce import sum_to, sum_to_array
@@ -252,8 +253,12 @@ def _process(arrivals, retain_graph, create_graph, capture, wanted, record):
             anomaly.check_backward(node, gxs)
         record.append((id(node), node._seq, gys, gxs, saved) if not create_graph else
                       (id(node), node._seq, *_detached(gys, gxs), saved))
-        if not retain_graph:
-            node.release()       # what backward needed is no longer needed
+        if not retain_graph:     # what backward needed is no longer needed
+            if node.keeps_more:
+                node.release()
+            else:
+                node._saved = FREED
+                node._out = None
         arrivals = zip(node._inputs, node._nrs, gxs)
     _store_leaves(leaves, create_graph, capture)
 

@@ -118,9 +118,15 @@ class Function:
         freed what it saved."""
         return getattr(self, "_saved", None) is FREED
 
+    keeps_more = False   # True for an op that overrides release() to free more than its saved
+                         # values (set by __init_subclass__; the engine calls release() only then)
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.keeps_more = cls.release is not Function.release
+
     def release(self):
-        """Frees what backward needed (called after a backward without retain_graph); an op
-        that keeps more for backward than its saved inputs and output frees that too."""
+        """Frees what backward needed (called after a backward without retain_graph)."""
         self._saved = FREED
         self._out = None
 
@@ -222,12 +228,24 @@ class Elementwise(Op):
     exactly, for ops that declare a `derivative`."""
 
     __slots__ = ()
+    from_output = False   # local(y) from the saved output alone, with this generic backward
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.from_output = (cls.saves_output and not cls.saves_inputs
+                           and cls.backward is Elementwise.backward)
 
     def local(self, *saved):
         raise NotImplementedError(f"{self.name} must define local(self, *saved)")
 
     def backward(self, gy, *saved):
         return gy * self.local(*saved)
+
+    def _backward(self, gy, create_graph):
+        out = self._out if self.from_output and not create_graph else None
+        if out is not None:   # the common case, in one call: sigmoid's gy * y (1 - y)
+            return gy * self.local(out)
+        return Op._backward(self, gy, create_graph)
 
 
 def retain_graph_message(node):
@@ -281,39 +299,54 @@ def apply(node, inputs):
         else:
             data_b, target_b = b, None
         ys = node.forward(data_a, data_b)
-        targets = ((target_a, target_b) if st.grad_enabled and
-                   (target_a is not None or target_b is not None) else None)
+        if not st.grad_enabled or (target_a is None and target_b is None):
+            return _unrecorded(node, ys, st)
+        targets = (target_a, target_b)
+        nrs = ((0 if target_a is None else a._nr, 0 if target_b is None else b._nr)
+               if (target_a is not None and a._nr) or (target_b is not None and b._nr)
+               else _ZEROS[2])
     elif len(inputs) == 1 and isinstance(inputs[0], Tensor):
         x = inputs[0]
         ys = node.forward(x.data)
-        targets = (x.grad_fn or x,) if x.requires_grad and st.grad_enabled else None
+        if not (x.requires_grad and st.grad_enabled):
+            return _unrecorded(node, ys, st)
+        targets = (x.grad_fn or x,)
+        nrs = (x._nr,) if x._nr else _ZEROS[1]
     else:
         ys = node.forward(*[x.data if isinstance(x, Tensor) else x for x in inputs])
         targets = tuple(map(target_of, inputs)) if st.grad_enabled else None
-        if targets is not None and all(t is None for t in targets):
-            targets = None
+        if targets is None or all(t is None for t in targets):
+            return _unrecorded(node, ys, st)
+        nrs = _output_indices(inputs)
     if node.checks_outputs:
         _check_outputs(node, ys)
     if st.anomaly:
         anomaly.check_forward(node, ys if isinstance(ys, tuple) else (ys,))
-    if targets is None:
-        if isinstance(ys, tuple):
-            return tuple(Tensor._from_node(y, None) for y in ys)
-        return Tensor._from_node(ys, None)
+        anomaly.traces[node] = anomaly.creation_trace()
     node._inputs = targets
-    node._nrs = _output_indices(inputs)
+    node._nrs = nrs
     node._seq = next_seq()  # creation order: a topological order of the graph
     node._scope = st.scope
     if node.saves_inputs:
         node._saved = inputs
-    if st.anomaly:
-        anomaly.traces[node] = anomaly.creation_trace()
-    if isinstance(ys, tuple):
+    if ys.__class__ is tuple:
         return _several_outputs(node, ys)
-    node._shape, node._dtype = ys.shape, ys.dtype
+    node._shape = ys.shape
+    node._dtype = ys.dtype
     if node.saves_output:
         node._out = ys
     return Tensor._from_node(ys, node)
+
+
+def _unrecorded(node, ys, st):
+    """The outputs of an operation that is not recorded (no_grad, or no input needs grad)."""
+    if node.checks_outputs:
+        _check_outputs(node, ys)
+    if st.anomaly:
+        anomaly.check_forward(node, ys if isinstance(ys, tuple) else (ys,))
+    if ys.__class__ is tuple:
+        return tuple(Tensor._from_node(y, None) for y in ys)
+    return Tensor._from_node(ys, None)
 
 
 def _several_outputs(node, ys):

@@ -141,6 +141,15 @@ def test_each_pooling_is_one_node():
         "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d"]
 
 
+def test_backward_frees_the_max_pool_indices():
+    x = leaf(normal(0, (1, 2, 4, 4)))
+    y = ops.pooling.max_pool2d(x, 2)
+    node = y.grad_fn
+    assert node.indices is not None
+    y.sum().backward()
+    assert node.released and node.indices is None
+
+
 BAD_ARGUMENTS = {
     "3-D input": (ValueError, fragments("expected input (N, C, H, W), got (1, 4, 4); add a "
                                         "batch axis"), (1, 4, 4), (2,)),
