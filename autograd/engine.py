@@ -192,8 +192,8 @@ def _process(arrivals, retain_graph, create_graph, capture, wanted, record):
     push, pop = heapq.heappush, heapq.heappop
     node = None
     while True:
-        queued = []    # nodes that got their first gradient from this node
-        for target, nr, gx in arrivals:
+        first = None   # the first node to get its first gradient from this one; the others
+        for target, nr, gx in arrivals:   # go to the heap at once
             if target is None or gx is None:
                 continue
             leaf = isinstance(target, Tensor)
@@ -218,22 +218,28 @@ def _process(arrivals, retain_graph, create_graph, capture, wanted, record):
                 old = pending.get(target)
                 if old is None:
                     pending[target] = gx
-                    queued.append(target)
+                    if first is None:
+                        first = target
+                    else:
+                        push(heap, (-target._seq, target))
                 else:
                     pending[target] = old + gx
             else:
                 slots = pending.get(target)
                 if slots is None:
                     slots = pending[target] = [None] * target.n_outputs
-                    queued.append(target)
+                    if first is None:
+                        first = target
+                    else:
+                        push(heap, (-target._seq, target))
                 slots[nr] = gx if slots[nr] is None else slots[nr] + gx
-        if not heap and len(queued) == 1:
-            node = queued[0]        # a chain: the only node left to run, no heap needed
-        else:
-            for target in queued:
-                push(heap, (-target._seq, target))
-            if not heap:
+        if not heap:
+            if first is None:
                 break
+            node = first            # a chain: the only node left to run, no heap needed
+        else:
+            if first is not None:
+                push(heap, (-first._seq, first))
             node = pop(heap)[1]
         gys = pending.pop(node)
         if node_hooks and id(node) in node_hooks:
@@ -245,7 +251,8 @@ def _process(arrivals, retain_graph, create_graph, capture, wanted, record):
                 continue
         if node._seq < latest_write:
             versions.check_saved(node, node._saved_arrays())
-        saved = node._saved_args(False) if node.derivative is not None else None
+        saved = None if node.derivative is None else (
+            (node._out,) if node.saves_only_output else node._saved_args(False))
         gxs = node._backward(gys, create_graph)
         if gxs.__class__ is not tuple and gxs.__class__ is not list:
             gxs = (gxs,)

@@ -121,9 +121,12 @@ class Function:
     keeps_more = False   # True for an op that overrides release() to free more than its saved
                          # values (set by __init_subclass__; the engine calls release() only then)
 
+    saves_only_output = False   # saves_output and not saves_inputs (set by __init_subclass__)
+
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         cls.keeps_more = cls.release is not Function.release
+        cls.saves_only_output = cls.saves_output and not cls.saves_inputs
 
     def release(self):
         """Frees what backward needed (called after a backward without retain_graph)."""
@@ -232,8 +235,7 @@ class Elementwise(Op):
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        cls.from_output = (cls.saves_output and not cls.saves_inputs
-                           and cls.backward is Elementwise.backward)
+        cls.from_output = cls.saves_only_output and cls.backward is Elementwise.backward
 
     def local(self, *saved):
         raise NotImplementedError(f"{self.name} must define local(self, *saved)")
