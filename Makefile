@@ -42,10 +42,7 @@ test-gpu:
 	bash tests/run_on_gpu.sh
 
 bench: setup
-	$(BIN)/python -m benchmarks.engine_overhead
-	$(BIN)/python -m benchmarks.training_step
-	$(BIN)/python -m benchmarks.lstm_step
-	$(BIN)/python -m benchmarks.cnn_step
+	$(BIN)/python -m benchmarks.targets
 	$(BIN)/python -m benchmarks.viz_render
 	$(BIN)/python -m benchmarks.memory
 

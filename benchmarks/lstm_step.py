@@ -12,7 +12,6 @@ buy little, and on a shared machine they make the timings erratic.
 Run: python -m benchmarks.lstm_step [--repeats N]
 """
 import argparse
-import contextlib
 import time
 
 import numpy as np
@@ -20,7 +19,7 @@ import numpy as np
 import autograd as ag
 import nn
 from benchmarks.engine_overhead import best_times
-from benchmarks.training_step import LR, _torch
+from benchmarks.training_step import LR, torch_if_installed, one_blas_thread
 
 STEPS, BATCH, INPUTS, HIDDEN, CLASSES = 50, 32, 16, 64, 10
 TARGET = 1.5
@@ -164,33 +163,19 @@ def check_same_step(ours, theirs, x, y):
                                    err_msg=name)
 
 
-def one_blas_thread():
-    """BLAS limited to one thread while the context is open, or nothing without threadpoolctl
-    (then the printout says so)."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        return contextlib.nullcontext(None)
-    return threadpool_limits(1, user_api="blas")
-
-
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=30)
-    args = parser.parse_args()
-    start = time.perf_counter()
+def compare(repeats):
     x, y = make_data()
     weights = make_weights()
     ours, theirs = TracegradLSTM(weights), NumpyLSTM(weights)
     check_same_step(ours, theirs, x, y)
     fns = [lambda: theirs.step(x, y), lambda: ours.step(x, y)]
-    torch = _torch()
+    torch = torch_if_installed()
     if torch is not None:
         torch.set_num_threads(1)
         reference = TorchLSTM(torch, weights)
         fns.append(lambda: reference.step(x, y))
     with one_blas_thread() as limits:
-        times = best_times(fns, args.repeats)
+        times = best_times(fns, repeats)
     threads = "BLAS on 1 thread" if limits is not None else "BLAS threads not limited"
     print(f"LSTM training step: sequence {STEPS}, batch {BATCH}, {INPUTS} inputs, hidden "
           f"{HIDDEN}, {CLASSES} classes, float32 ({threads})")
@@ -199,6 +184,15 @@ def main():
           f"(target <= {TARGET}x)")
     if torch is not None:
         print(f"  pytorch        {times[2] * 1e3:8.2f} ms/step   {times[2] / times[0]:.3f}x numpy")
+    return [t / times[0] for t in times[1:]]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=30)
+    args = parser.parse_args()
+    start = time.perf_counter()
+    compare(args.repeats)
     print(f"({time.perf_counter() - start:.0f} s)")
 
 
