@@ -19,7 +19,7 @@ from . import anomaly, versions
 from .graph import BackwardRecord
 from .hooks import node_hooks
 from .function import FREED
-from .modes import state, enable_grad, no_grad
+from .modes import current, enable_grad, no_grad
 from .tensor import Tensor
 from .ops.reduce import sum_to, sum_to_array
 from .ops.elementwise import astype
@@ -147,7 +147,7 @@ def _run(roots, retain_graph, create_graph, capture):
     untouched then."""
     wanted = None if capture is None else _leading_to(capture, [y for y, _ in roots])
     record = BackwardRecord()
-    state.record = record   # the previous pass's gradients go now, before new ones arrive
+    current().record = record   # the previous pass's gradients go now, before new ones arrive
     # the roots' gradients are routed like any node's: along an edge to the root itself
     arrivals = [(y.grad_fn or y, y._nr, g) for y, g in roots]
     with _collector_pause, (enable_grad() if create_graph else no_grad()):
@@ -187,7 +187,7 @@ def _process(arrivals, retain_graph, create_graph, capture, wanted, record):
     pending = {}   # node -> gradient of its output (a list when it has several outputs)
     leaves = {}    # leaf tensor -> summed gradient, in order of first arrival
     heap = []
-    check_anomaly = state.anomaly
+    check_anomaly = current().anomaly
     latest_write = versions.latest_write()
     push, pop = heapq.heappush, heapq.heappop
     node = None

@@ -20,7 +20,7 @@ import itertools
 from typing import NamedTuple
 
 from . import anomaly
-from .modes import state, no_grad, enable_grad
+from .modes import per_thread, no_grad, enable_grad
 from .tensor import Tensor, as_operand
 
 next_seq = itertools.count().__next__   # the clock that numbers nodes (and in-place writes)
@@ -289,7 +289,7 @@ def apply(node, inputs):
 
     This runs once per operation, so the common cases (one Tensor, or two operands) take
     paths written out without loops."""
-    st = state
+    st = per_thread.modes
     if len(inputs) == 2:
         a, b = inputs
         if isinstance(a, Tensor):

@@ -19,7 +19,7 @@ import numpy as np
 
 from . import versions
 from .hooks import RemovableHandle
-from .modes import state
+from .modes import current
 from .tensor import Tensor
 
 __all__ = ["Edge", "Scope", "scope", "walk", "NodeGradients", "last_backward",
@@ -66,12 +66,13 @@ class scope:
         self.owner = owner
 
     def __enter__(self):
-        self._previous = state.scope
-        state.scope = Scope(self.owner, self._previous)
-        return state.scope
+        modes = current()
+        self._previous = modes.scope
+        modes.scope = Scope(self.owner, self._previous)
+        return modes.scope
 
     def __exit__(self, *exc):
-        state.scope = self._previous
+        current().scope = self._previous
 
 
 def walk(output):
@@ -137,7 +138,7 @@ _EMPTY = BackwardRecord()
 def last_backward():
     """The record of this thread's most recent backward pass (`backward()` or `grad()`):
     replaced by the next one, so it holds at most one pass's gradients."""
-    return state.record or _EMPTY
+    return current().record or _EMPTY
 
 
 def mark_modified(*tensors):

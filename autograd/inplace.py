@@ -10,12 +10,12 @@ import numbers
 import numpy as np
 
 from . import backend, versions
-from .modes import state
+from .modes import current
 from .tensor import Tensor
 
 
 def _writable(name, t):
-    if t.requires_grad and state.grad_enabled:
+    if t.requires_grad and current().grad_enabled:
         what = "a leaf tensor that requires grad" if t.grad_fn is None else \
             "a tensor that is part of a graph"
         raise RuntimeError(f"{name}: cannot change {what} in place (shape {t.shape}) while "
@@ -78,7 +78,7 @@ def augmented(name, out_of_place):
     method = {"__iadd__": add_, "__isub__": sub_, "__imul__": mul_, "__itruediv__": div_}[name]
 
     def assign(self, other):
-        if self.requires_grad and state.grad_enabled and self.grad_fn is not None:
+        if self.requires_grad and current().grad_enabled and self.grad_fn is not None:
             return out_of_place(self, other)
         return method(self, other)
     assign.__name__ = name

@@ -6,18 +6,33 @@ import inspect
 import threading
 
 
-class _State(threading.local):
-    grad_enabled = True
-    anomaly = False
-    scope = None      # the innermost `autograd.graph.scope` open in this thread
-    record = None     # the gradients of this thread's latest backward pass (graph.py)
+class Modes:
+    """The switches of one thread, in a plain object: an operation reads several of them,
+    and reading a thread-local's attribute costs several times a plain one."""
+    __slots__ = ("grad_enabled", "anomaly", "scope", "record")
+
+    def __init__(self):
+        self.grad_enabled = True
+        self.anomaly = False
+        self.scope = None    # the innermost `autograd.graph.scope` open in this thread
+        self.record = None   # the gradients of this thread's latest backward pass (graph.py)
 
 
-state = _State()
+class _PerThread(threading.local):
+    def __init__(self):
+        self.modes = Modes()
+
+
+per_thread = _PerThread()   # per_thread.modes: this thread's Modes
+
+
+def current():
+    """This thread's `Modes`."""
+    return per_thread.modes
 
 
 class _Switch:
-    """Sets one field of the thread-local state inside a `with` block, or around every call of
+    """Sets one field of this thread's `Modes` inside a `with` block, or around every call of
     a function it decorates (each step of a generator function), and restores the previous
     value afterwards."""
 
@@ -27,11 +42,12 @@ class _Switch:
         self.value = value
 
     def __enter__(self):
-        self._previous = getattr(state, self.field)
-        setattr(state, self.field, self.value)
+        modes = per_thread.modes
+        self._previous = getattr(modes, self.field)
+        setattr(modes, self.field, self.value)
 
     def __exit__(self, *exc):
-        setattr(state, self.field, self._previous)
+        setattr(per_thread.modes, self.field, self._previous)
 
     def __call__(self, fn):
         if inspect.isgeneratorfunction(fn):
@@ -103,8 +119,8 @@ class detect_anomaly(_Switch):
 
 
 def is_grad_enabled():
-    return state.grad_enabled
+    return per_thread.modes.grad_enabled
 
 
 def is_anomaly_enabled():
-    return state.anomaly
+    return per_thread.modes.anomaly
