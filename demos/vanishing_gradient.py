@@ -160,7 +160,7 @@ def train_on_digits(configs, epochs, hidden_layers, seed=0):
 
 def plot_training_heatmaps(monitors, out_dir):
     """Each run's gradient norm per Linear layer over training, on one colour range: the
-    deep sigmoid network is a dark band on the input side for the whole run."""
+    deep sigmoid network is a pale band on the input side for the whole run."""
     fig, axes = common.plt.subplots(1, len(monitors), figsize=(5 * len(monitors), 4.2),
                                     sharey=True)
     values = [v for m in monitors.values() for n in m.linear_layers
@@ -173,7 +173,7 @@ def plot_training_heatmaps(monitors, out_dir):
                       [f"{k + 1}" for k in range(len(monitor.linear_layers))])
         ax.set_ylabel("Linear layer (1 = input side)" if ax is axes[0] else "")
     fig.colorbar(axes[-1].get_images()[0], ax=list(axes), label="log10 ‖∂loss/∂W‖")
-    fig.suptitle("Gradient norm per layer over training on digits (every 10 steps): dark is "
+    fig.suptitle("Gradient norm per layer over training on digits (every 10 steps): pale is "
                  "vanishing")
     return common.save_figure(fig, out_dir, "training_heatmap")
 

@@ -297,7 +297,7 @@ class _Canvas:
                 attrs = {}
                 if stats is not None:
                     attrs = {"color": style.NON_FINITE if not stats.finite
-                             else self.scale.colour(stats.rms),
+                             else self.scale.edge_colour(stats.rms),
                              "penwidth": self.scale.width(stats.rms)}
                 self.dot.edge(source, target, **attrs)
 

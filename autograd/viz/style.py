@@ -4,6 +4,9 @@ import math
 # Pale for a vanishing gradient, dark for a large one, so a fading gradient looks faded.
 PALETTE = ["#fff5d6", "#fde39c", "#fdc26a", "#fc9a4c", "#f26b3a", "#dc3b30",
            "#b3172f", "#7f0a35", "#4a0532"]
+# the same ramp a shade darker for edges: a line in the palest colour vanishes on white paper
+EDGE_PALETTE = ["#" + "".join(f"{int(int(c[k:k + 2], 16) * 0.82):02x}" for k in (1, 3, 5))
+                for c in PALETTE]
 NO_GRAD = "#d9d9d9"
 ZERO = "#ffffff"        # a gradient that is exactly 0 (it underflowed, or nothing flows)
 FOLD = "#f2f2f2"        # the frame of a folded block
@@ -36,9 +39,12 @@ class LogScale:
         t = (math.log10(value) - self.low) / (self.high - self.low)
         return min(1.0, max(0.0, t))
 
-    def colour(self, value):
+    def colour(self, value, palette=PALETTE):
         t = self.position(value)
-        return PALETTE[min(len(PALETTE) - 1, int(t * len(PALETTE)))]
+        return palette[min(len(palette) - 1, int(t * len(palette)))]
+
+    def edge_colour(self, value):
+        return self.colour(value, EDGE_PALETTE)
 
     def font_colour(self, value):
         """White on the dark end of the palette, black elsewhere."""

@@ -156,14 +156,16 @@ class GradientMonitor:
             grid = np.log10(np.array([self.history["grad_norm"][n] for n in names]))
         grid[~np.isfinite(grid)] = np.nan
         low, high = limits if limits is not None else (None, None)
-        image = ax.imshow(grid, aspect="auto", cmap="magma", interpolation="nearest",
+        # the graphs' convention: pale is a small gradient, dark a large one, grey none
+        cmap = plt.get_cmap("magma_r").with_extremes(bad="0.6")
+        image = ax.imshow(grid, aspect="auto", cmap=cmap, interpolation="nearest",
                           vmin=low, vmax=high,
                           extent=(self.steps[0] - 0.5, self.steps[-1] + 0.5, len(names) - 0.5,
                                   -0.5) if self.steps else None)
         ax.set_yticks(range(len(names)), names, fontsize=7 if len(names) > 20 else 9)
         ax.set_xlabel("training step")
         ax.set_ylabel("layer (input side on top)")
-        ax.set_title("gradient norm per layer, log10 (dark: vanishing)")
+        ax.set_title("gradient norm per layer, log10 (pale: vanishing)")
         if colorbar:
             ax.figure.colorbar(image, ax=ax, label="log10 ‖∂loss/∂W‖")
         return ax
