@@ -11,16 +11,14 @@ import time
 
 import autograd as ag
 import nn
+from demos.vanishing_gradient import deep_network
 
 
 def network(layers, width=50, batch=64, seed=0):
+    """The tour's vanishing case at any depth: Linear + Sigmoid layers, N(0, 1/width)."""
     nn.manual_seed(seed)
-    modules = []
-    for _ in range(layers):
-        linear = nn.Linear(width, width)
-        nn.init.normal_(linear.weight, 0.0, 1 / math.sqrt(width))
-        modules += [linear, nn.Sigmoid()]
-    model = nn.Sequential(*modules)
+    model = deep_network(nn.Sigmoid, lambda w: nn.init.normal_(w, 0.0, 1 / math.sqrt(width)),
+                         layers=layers, width=width, inputs=width)
     loss = nn.functional.mse_loss(model(ag.randn(batch, width)), ag.randn(batch, width))
     loss.backward()
     return model, loss
