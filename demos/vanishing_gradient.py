@@ -17,6 +17,7 @@ moves, the others learn.
 Run: python -m demos.vanishing_gradient [--out FOLDER] [--quick]
 """
 import math
+import textwrap
 
 import numpy as np
 
@@ -92,22 +93,29 @@ def layer_profile(model, loss):
     return rows
 
 
+COLUMN = 18   # five configurations and the layer number fit a 100-column terminal
+
+
 def print_table(profiles):
     names = list(profiles)
-    print(f"weight-gradient norm per layer ({LAYERS} layers of {WIDTH}, batch {BATCH}, MSE)")
-    print("layer " + "".join(f"{n:>28}" for n in names))
-    for i in range(LAYERS):
-        print(f"{i + 1:>5} " + "".join(f"{profiles[n][i]['grad_norm']:>28.3e}" for n in names))
-    print("RMS of the backward signal at each layer's activation output")
-    for i in range(LAYERS):
-        print(f"{i + 1:>5} " + "".join(f"{profiles[n][i]['signal_rms']:>28.3e}" for n in names))
-    print("mean local derivative of the activation after each layer (σ' or relu')")
-    for i in range(LAYERS):
-        cells = []
-        for n in names:
-            mean = profiles[n][i]["local_mean"]
-            cells.append(f"{'-' if mean is None else f'{mean:.3f}':>28}")
-        print(f"{i + 1:>5} " + "".join(cells))
+    keep = "(0,\N{NO-BREAK SPACE}"     # "N(0, 1/n)" stays on one line of the header
+    headers = [[part.replace(keep, "(0, ") for part in
+                textwrap.wrap(n.replace("(0, ", keep), COLUMN - 2)] for n in names]
+    print(f"per layer, {LAYERS} layers of {WIDTH}, batch {BATCH}, MSE loss")
+    for line in range(max(len(h) for h in headers)):
+        lead = "layer" if line == 0 else ""
+        print(f"{lead:>5} " + "".join(f"{(h[line] if line < len(h) else ''):>{COLUMN}}"
+                                      for h in headers))
+    for title, key, cell in (("weight-gradient norm ‖∂loss/∂W‖", "grad_norm", "{:.3e}"),
+                             ("RMS of the backward signal at the activation output",
+                              "signal_rms", "{:.3e}"),
+                             ("mean local derivative of the activation (σ' or relu')",
+                              "local_mean", "{:.3f}")):
+        print(title)
+        for i in range(LAYERS):
+            values = [profiles[n][i][key] for n in names]
+            print(f"{i + 1:>5} " + "".join(
+                f"{'-' if v is None else cell.format(v):>{COLUMN}}" for v in values))
 
 
 def _colour(name):
@@ -225,8 +233,8 @@ def run(out_dir, quick=False):
     figures.append(plot_training_heatmaps(monitors, out_dir))
     results = {}
     for name, rows in profiles.items():
-        results[f"{name}: last/first layer weight gradient"] = (rows[-1]["grad_norm"] /
-                                                               rows[0]["grad_norm"])
+        results[f"{name}: first/last layer weight gradient"] = (rows[0]["grad_norm"] /
+                                                               rows[-1]["grad_norm"])
         results[f"{name}: first/last layer backward signal"] = (rows[0]["signal_rms"] /
                                                                rows[-1]["signal_rms"])
     results["largest sigmoid σ' mean"] = max(
