@@ -218,6 +218,29 @@ def auto(graph, open_folds=(), open_groups=()):
     return Plan(level(None), merge_edges=True)
 
 
+def expanded(graph, module_types):
+    """`auto`, with the calls of `module_types` drawn open, op by op, and every fold that holds
+    one showing its first and last two repeats open: what a block does inside (its skip
+    connection, say) shows, and the graph still fits one screen."""
+    groups = {key for key, group in graph.groups.items()
+              if group.module_type is not None and issubclass(group.module_type, module_types)}
+
+    def inside(op):
+        key = op.group
+        while key is not None and key not in groups:
+            key = graph.groups[key].parent
+        return key is not None
+
+    folds = set()
+    while True:   # opening a fold can show folds nested in it: open those too
+        plan = auto(graph, folds, groups)
+        more = {item.number for item in plan.walk() if isinstance(item, FoldItem)
+                and not item.part and any(inside(op) for op in item.ops())} - folds
+        if not more:
+            return plan
+        folds |= more
+
+
 def _opened(fold, units, item):
     """A fold drawn open: its first two and last two repeats item by item, the ones between
     still folded (so that opening never draws hundreds of nodes)."""

@@ -84,6 +84,7 @@ class Group:
     label: str            # e.g. "3: Linear(100→100)"
     parent: str | None    # the enclosing call's key
     kind: str = ""        # what the module is, without its name: "Linear(100→100)"
+    module_type: type | None = None   # the module's class (what `expand=` selects by)
 
 
 @dataclass
@@ -170,7 +171,8 @@ class _Groups:
             owner = scope.owner
             kind = owner.graph_label() if hasattr(owner, "graph_label") else type(owner).__name__
             short = name.rsplit(".", 1)[-1]
-            self.groups[key] = Group(key, f"{short}: {kind}", self.key(scope.parent), kind)
+            self.groups[key] = Group(key, f"{short}: {kind}", self.key(scope.parent), kind,
+                                     type(owner))
         return key
 
 

@@ -10,7 +10,7 @@ import pytest
 import autograd as ag
 from autograd.viz import fold, plan as plans
 
-from .networks import sigmoid_mlp, unrolled_rnn, residual_cnn, lstm_over
+from .networks import sigmoid_mlp, unrolled_rnn, residual_cnn, lstm_over, ResidualConvBlock
 
 
 def test_tandem_repeats_are_found_with_the_shortest_unit():
@@ -59,6 +59,22 @@ def test_residual_blocks_fold_and_an_lstm_folds_its_steps():
     graph = ag.viz.read_graph(loss, params=model)
     folds = [i for i in plans.auto(graph).walk() if isinstance(i, plans.FoldItem)]
     assert [f.repeats for f in folds] == [50] and "LSTMStep" in folds[0].description
+
+
+def test_expand_opens_the_blocks_of_a_fold_so_their_skip_edges_show():
+    model, loss = residual_cnn(blocks=12)
+    folded = ag.viz.to_dot(loss, params=model, collapse="auto")
+    assert "Add" not in folded                     # closed: the skip is inside "12 ×"
+    dot = ag.viz.to_dot(loss, params=model, collapse="auto", expand=ResidualConvBlock)
+    adds = re.findall(r'^\t\t(op\d+) \[label="Add', dot, flags=re.M)
+    assert len(adds) == 4                          # the first two and last two blocks open
+    assert re.findall(r"<B>(\d+) ×</B>", dot) == ["8"]   # the eight between stay folded
+    newest, second = adds[:2]
+    assert re.search(rf"^\t{newest} -> {second} ", dot, flags=re.M)   # block to block
+    with pytest.raises(TypeError, match="module class"):
+        ag.viz.to_dot(loss, params=model, collapse="auto", expand="ResidualConvBlock")
+    with pytest.raises(ValueError, match="collapse='auto'"):
+        ag.viz.to_dot(loss, params=model, expand=ResidualConvBlock)
 
 
 def test_an_unfolded_drawing_of_a_huge_graph_folds_itself_with_a_warning():
