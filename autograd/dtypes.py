@@ -29,10 +29,17 @@ def resolve_dtype(dtype, name):
     try:
         resolved = np.dtype(dtype)
     except TypeError:
+        resolved = None
+    if resolved is None or (resolved.kind == "O" and not _names_object(dtype)):
+        # numpy reads any Python class (ag.Tensor, say) as the object dtype
         raise TypeError(f"{name}: {dtype!r} is not a dtype; use e.g. np.float32, np.float64 "
-                        "or np.int64") from None
+                        "or np.int64")
     check_kind(resolved, name)
     return resolved
+
+
+def _names_object(dtype):
+    return dtype is object or dtype is np.object_ or isinstance(dtype, (str, np.dtype))
 
 
 def check_kind(dtype, name):

@@ -37,10 +37,11 @@ def backward(outputs, grad_outputs=None, retain_graph=False, create_graph=False)
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
-         allow_unused=False):
+         only_inputs=True, allow_unused=False):
     """The gradients of `outputs` with respect to `inputs`, returned rather than accumulated
     into `.grad`. With `create_graph=True` they are differentiable (higher-order gradients).
-    The pass stops at `inputs`: nodes that lead to none of them are not run."""
+    The pass stops at `inputs`: nodes that lead to none of them are not run (`only_inputs`
+    is accepted for old PyTorch code, which ignores it too)."""
     outputs = as_tuple(outputs)
     inputs = as_tuple(inputs)
     for k, x in enumerate(inputs):

@@ -100,6 +100,8 @@ class Tensor:
     def numel(self):
         return self.data.size
 
+    nelement = numel   # PyTorch's older name
+
     @property
     def dtype(self):
         return self.data.dtype
@@ -187,7 +189,7 @@ class Tensor:
             if device == self.device or (device == "cuda" and self.device.startswith("cuda")):
                 return self
             return to_device(self, device)
-        dtype = np.dtype(target)
+        dtype = resolve_dtype(target, "Tensor.to")
         return self if dtype == self.dtype else astype(self, dtype)
 
     def cpu(self):
@@ -373,12 +375,27 @@ class Tensor:
     def __ne__(self, other):
         return ne(self, other)
 
+    # PyTorch's names for the comparisons (boolean tensors, outside the graph)
+    lt, le, gt, ge, eq, ne = __lt__, __le__, __gt__, __ge__, __eq__, __ne__
+
+    def __format__(self, spec):
+        """`f"{loss:.3f}"` formats a one-element tensor as its number (as PyTorch does)."""
+        if spec and self.data.size == 1:
+            return format(self.item(), spec)
+        return format(repr(self), spec)
+
     # --- differentiable methods -------------------------------------------------------
     def exp(self):
         return exp(self)
 
     def log(self):
         return log(self)
+
+    def log2(self):
+        return log2(self)
+
+    def log10(self):
+        return log10(self)
 
     def sqrt(self):
         return sqrt(self)
@@ -429,8 +446,8 @@ class Tensor:
     def argmin(self, axis=None, keepdims=None, *, dim=None, keepdim=None):
         return argmin(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
-    def norm(self, axis=None, keepdims=None, *, dim=None, keepdim=None):
-        return norm(self, axis, keepdims, dim=dim, keepdim=keepdim)
+    def norm(self, axis=None, keepdims=None, *, p=2, dim=None, keepdim=None):
+        return norm(self, axis, keepdims, p=p, dim=dim, keepdim=keepdim)
 
     def logsumexp(self, axis=None, keepdims=None, *, dim=None, keepdim=None):
         return logsumexp(self, axis, keepdims, dim=dim, keepdim=keepdim)
@@ -463,6 +480,10 @@ class Tensor:
     def mT(self):
         """The transpose of the last two axes."""
         return swap_last_axes(self)
+
+    def view_as(self, other):
+        """`self.view(other.shape)`."""
+        return self.reshape(other.shape)
 
     def view(self, *shape):
         """PyTorch's name for reshape (the result may or may not share memory)."""
@@ -557,8 +578,8 @@ def as_operand(x):
 # The operations live in autograd.ops and import this module; binding them here, after
 # Tensor exists, gives the methods above plain module-level names to call.
 from .ops.arithmetic import add, sub, mul, div, neg, pow, matmul  # noqa: E402
-from .ops.elementwise import (exp, log, sqrt, abs, sin, cos, tanh, sigmoid, relu,  # noqa: E402
-                              clip, astype)
+from .ops.elementwise import (exp, log, log2, log10, sqrt, abs, sin, cos, tanh,  # noqa: E402
+                              sigmoid, relu, clip, astype)
 from .ops.reduce import (sum, mean, var, std, max, min, argmax, argmin, norm,  # noqa: E402
                          logsumexp, sum_to)
 from .ops.shape import (reshape, transpose, swapaxes, swap_last_axes, flatten,  # noqa: E402

@@ -5,6 +5,8 @@ element, which backward multiplies the gradient by and pictures of the graph sho
 activations among them declare how that derivative reads (`derivative`), because that is
 where it teaches: sigmoid's never exceeds 1/4, relu's only lets the gradient pass or stops it.
 """
+import math
+
 import numpy as np
 
 from ..backend import array_module
@@ -13,7 +15,7 @@ from ..tensor import Tensor
 from . import either
 from .operands import binary, unary, as_operand, as_tensor, apply_checked, check_devices
 
-__all__ = ["exp", "log", "sqrt", "abs", "sin", "cos", "tanh", "sigmoid", "relu", "softplus",
+__all__ = ["exp", "log", "log2", "log10", "sqrt", "abs", "sin", "cos", "tanh", "sigmoid", "relu", "softplus",
            "step", "clip", "maximum", "minimum", "where"]
 
 
@@ -48,6 +50,40 @@ class Log(Elementwise):
 
 def log(x):
     return unary(Log(), x)
+
+
+class Log2(Elementwise):
+    """log2(x) = ln(x) / ln 2, computed directly (exact at powers of two)."""
+    __slots__ = ()
+    saves_inputs = True
+    ln_base = math.log(2.0)
+
+    def forward(self, x):
+        return array_module(x).log2(x)
+
+    def backward(self, gy, x):
+        return gy / (x * self.ln_base)
+
+    def local(self, x):
+        return 1 / (x * self.ln_base)
+
+
+def log2(x):
+    return unary(Log2(), x)
+
+
+class Log10(Log2):
+    """log10(x), computed directly (exact at powers of ten); the derivative of Log2 with
+    ln 10 for ln 2."""
+    __slots__ = ()
+    ln_base = math.log(10.0)
+
+    def forward(self, x):
+        return array_module(x).log10(x)
+
+
+def log10(x):
+    return unary(Log10(), x)
 
 
 class Sqrt(Elementwise):

@@ -1,5 +1,7 @@
 """Reductions over axes (numpy's `axis=None|int|tuple, keepdims=False`), and `sum_to`, the
 reduction that undoes broadcasting."""
+import math
+
 import numpy as np
 
 from ..backend import array_module
@@ -220,9 +222,24 @@ class Norm(_Reduction):
         return self._spread(gy / safe) * x
 
 
-def norm(x, axis=None, keepdims=None, *, dim=None, keepdim=None):
-    """The Euclidean (2-)norm of all elements, or along `axis`."""
-    return _reduce(Norm, "norm", x, axis, keepdims, dim, keepdim)
+def norm(x, axis=None, keepdims=None, *, p=2, dim=None, keepdim=None):
+    """The p-norm (the Euclidean 2-norm by default) of all elements, or along `axis`:
+    (sum |x|^p)^(1/p); p=inf is the largest |x|. The first argument is the axis, as for
+    every reduction here; PyTorch's first argument, p, goes by name: `norm(p=1, dim=0)`."""
+    if axis is not None and dim is not None:
+        raise TypeError(f"norm: got both axis= and dim= ({axis!r} and {dim!r}); norm's first "
+                        f"argument is the axis, as numpy's: to give PyTorch's p, name it "
+                        f"(norm(p={axis!r}, dim={dim!r}))")
+    if p in (2, "fro"):
+        return _reduce(Norm, "norm", x, axis, keepdims, dim, keepdim)
+    if isinstance(p, bool) or not isinstance(p, (int, float)) or not p > 0:
+        raise ValueError(f"norm: p must be a positive number, inf or 'fro', got {p!r}")
+    magnitude = abs(as_tensor(x, "norm"))
+    if p == math.inf:
+        return max(magnitude, axis, keepdims, dim=dim, keepdim=keepdim)
+    if p == 1:
+        return sum(magnitude, axis, keepdims, dim=dim, keepdim=keepdim)
+    return sum(magnitude ** p, axis, keepdims, dim=dim, keepdim=keepdim) ** (1 / p)
 
 
 def _arg_extreme(name, x, axis, keepdims, dim, keepdim):

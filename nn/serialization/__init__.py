@@ -49,9 +49,13 @@ def save(obj, path):
     atomic.write(path, fmt.encode(arrays, structure))
 
 
-def load(path, device="cpu"):
+def load(path, device="cpu", weights_only=True):
     """What `save` wrote, with every array as a Tensor on `device`. A file written by another
-    program (numpy's savez, safetensors) loads as a flat dict {key: Tensor}."""
+    program (numpy's savez, safetensors) loads as a flat dict {key: Tensor}. Loading never
+    runs code from the file: `weights_only` (PyTorch's flag) can only be True."""
+    if weights_only is not True:
+        raise ValueError("nn.load: files are only ever read as data (weights_only=True); "
+                         "tracegrad never unpickles code")
     if not os.path.isfile(path):
         raise FileNotFoundError(f"nn.load: no file at {str(path)!r}")
     arrays, structure = _format_to_read(path).decode(path)

@@ -28,6 +28,8 @@ def _sigmoid(x):
 UNARY = {
     "exp": (lambda t: t.exp(), normal, np.exp),
     "log": (lambda t: t.log(), positive, np.log),
+    "log2": (lambda t: t.log2(), positive, np.log2),
+    "log10": (lambda t: t.log10(), positive, np.log10),
     "sqrt": (lambda t: t.sqrt(), positive, np.sqrt),
     "abs": (lambda t: t.abs(), away_from_zero, np.abs),
     "sin": (lambda t: t.sin(), normal, np.sin),
@@ -40,6 +42,7 @@ UNARY = {
     "clip hi": (lambda t: t.clip(None, 0.5), _clip_values, lambda x: np.minimum(x, 0.5)),
     "ag.exp": (ag.exp, normal, np.exp),
     "ag.log": (ag.log, positive, np.log),
+    "ag.log10": (ag.log10, positive, np.log10),
     "ag.sqrt": (ag.sqrt, positive, np.sqrt),
     "ag.abs": (ag.abs, away_from_zero, np.abs),
     "ag.sin": (ag.sin, normal, np.sin),

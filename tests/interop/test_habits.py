@@ -63,6 +63,70 @@ def test_std_and_norm_and_their_gradients():
     np.testing.assert_array_equal(host(zero.grad), np.zeros(3))   # PyTorch's 0, not nan
 
 
+@pytest.mark.parametrize("p", [1, 2, 3, 0.5, np.inf, "fro"])
+def test_norm_takes_p_by_name(p):
+    x = ag.tensor(_values(), requires_grad=True)
+    order = 2 if p == "fro" else p
+    expected = (np.abs(_values()) ** order).sum(axis=1) ** (1 / order) if order != np.inf \
+        else np.abs(_values()).max(axis=1)
+    np.testing.assert_allclose(host(x.norm(p=p, dim=1)), expected)
+    assert ag.gradgradcheck(lambda t: t.norm(p=p, dim=1), (x,))
+
+
+def test_norm_says_its_first_argument_is_the_axis():
+    x = ag.tensor(_values())
+    with pytest.raises(TypeError, match=r"first argument is the axis.*norm\(p=2, dim=1\)"):
+        x.norm(2, dim=1)
+    for bad in (0, -1, "nuc", True):
+        with pytest.raises(ValueError, match="norm: p must be"):
+            x.norm(p=bad)
+
+
+def test_comparison_methods_view_as_nelement_and_format():
+    a, b = ag.tensor([1.0, 2.0, 3.0]), ag.tensor([1.0, 5.0, 0.0])
+    for name in ("eq", "ne", "lt", "le", "gt", "ge"):
+        np.testing.assert_array_equal(host(getattr(a, name)(b)),
+                                      getattr(np, {"eq": "equal", "ne": "not_equal",
+                                                   "lt": "less", "le": "less_equal",
+                                                   "gt": "greater",
+                                                   "ge": "greater_equal"}[name])(host(a),
+                                                                                  host(b)))
+    pred = ag.tensor([[1], [2], [3]])
+    target = ag.tensor([1, 0, 3])
+    assert pred.eq(target.view_as(pred)).sum().item() == 2      # PyTorch's MNIST example
+    assert target.view_as(pred).shape == (3, 1) and pred.nelement() == 3
+    assert f"{ag.tensor(0.123456):.3f}" == "0.123" and f"{ag.tensor([2.5]):.1f}" == "2.5"
+    assert f"{a}" == repr(a)
+
+
+def test_type_refuses_what_is_not_a_dtype():
+    x = ag.tensor([1.0, 2.0])
+    assert x.type(np.float64).dtype == np.float64 and x.type(ag.long).dtype == np.int64
+    for bad in (ag.Tensor, lambda t: t, 3):
+        with pytest.raises(TypeError, match="is not a dtype"):
+            x.type(bad)
+
+
+def test_pytorch_loader_and_loading_options_are_accepted():
+    data = nn.TensorDataset(np.arange(10.0), np.arange(10))
+    loader = nn.DataLoader(data, batch_size=4, shuffle=True, num_workers=1, pin_memory=True,
+                           persistent_workers=False)
+    assert sorted(int(v) for xb, _ in loader for v in host(xb)) == list(range(10))
+    with pytest.raises(ValueError, match="num_workers"):
+        nn.DataLoader(data, num_workers=-1)
+    w = ag.tensor([1.0, 2.0], requires_grad=True)
+    (g,) = ag.grad((w * w).sum(), w, only_inputs=True)
+    np.testing.assert_allclose(host(g), [2.0, 4.0])
+
+
+def test_load_is_weights_only(tmp_path):
+    path = tmp_path / "w.safetensors"
+    nn.save({"w": ag.tensor([1.0, 2.0])}, path)
+    np.testing.assert_array_equal(host(nn.load(path, weights_only=True)["w"]), [1.0, 2.0])
+    with pytest.raises(ValueError, match="weights_only"):
+        nn.load(path, weights_only=False)
+
+
 def test_shape_habits():
     x = ag.tensor(np.arange(24.0).reshape(2, 3, 4), requires_grad=True)
     assert x.view(6, 4).shape == (6, 4) and x.view(-1).shape == (24,)
