@@ -28,7 +28,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 tour: setup
-	$(BIN)/python -m demos.vanishing_gradient
+	$(BIN)/python -m demos.tour
 
 test: test-cpu test-standin
 

@@ -23,9 +23,12 @@ MAIN_FIGURES = {
     "dying_relu": "dying_relu.png",
     "dropout": "dropout.png",
     "backprop_by_hand": "backprop_graph.png",
+    "convolution": "training_curves.png",
+    "residual": "gradient_norms_50_layers.png",
 }
 # demo -> more of its figures the README shows, under these names
-MORE_FIGURES = {"vanishing_gradient": {"training_heatmap.png": "training_heatmap.png"}}
+MORE_FIGURES = {"vanishing_gradient": {"training_heatmap.png": "training_heatmap.png"},
+                "residual": {"graph_residual_50_layers.png": "graph_residual_50_layers.png"}}
 # one colour scale for the two 10-layer graphs the README shows side by side
 TEN_LAYER_SCALE = (1e-10, 10.0)
 

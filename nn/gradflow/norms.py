@@ -37,18 +37,28 @@ def gradient_norms(model):
 
 
 def gradient_table(model_or_rows, kind="weight"):
-    """A text table of gradient norms per layer; the last column compares each layer with the
-    last one, which is where the loss enters."""
+    """A text table of gradient norms per layer, of the parameters of one `kind` ("weight",
+    "bias"; None for all); the last column compares each with the last one, which is where
+    the loss enters."""
     rows = _rows(model_or_rows)
-    chosen = [r for r in rows if kind is None or r.name == kind] or rows
+    chosen = [r for r in rows if kind is None or _is_kind(r.name, kind)] or rows
     last = chosen[-1].norm if chosen else float("nan")
-    lines = [f"{'layer':<16}{'parameter':<12}{'shape':<14}{'grad norm':>12}{'grad rms':>12}"
-             f"{'vs last':>12}"]
+    layer_width = max([len("layer")] + [len(r.layer) for r in chosen]) + 2
+    name_width = max([len("parameter")] + [len(r.name) for r in chosen]) + 2
+    shape_width = max([len("shape")] + [len(str(r.shape)) for r in chosen]) + 2
+    lines = [f"{'layer':<{layer_width}}{'parameter':<{name_width}}{'shape':<{shape_width}}"
+             f"{'grad norm':>12}{'grad rms':>12}{'vs last':>12}"]
     for r in chosen:
         ratio = r.norm / last if last and np.isfinite(last) else float("nan")
-        lines.append(f"{r.layer or '-':<16}{r.name:<12}{str(r.shape):<14}{r.norm:>12.3e}"
-                     f"{r.rms:>12.3e}{ratio:>12.3e}")
+        lines.append(f"{r.layer or '-':<{layer_width}}{r.name:<{name_width}}"
+                     f"{str(r.shape):<{shape_width}}{r.norm:>12.3e}{r.rms:>12.3e}{ratio:>12.3e}")
     return "\n".join(lines)
+
+
+def _is_kind(name, kind):
+    """"weight" covers a recurrent layer's weight_ih_l0 and weight_hh_l0 too (PyTorch's
+    names); "bias" its bias_ih_l0 and bias_hh_l0."""
+    return name == kind or name.startswith(kind + "_")
 
 
 def _rows(model_or_rows):
@@ -65,7 +75,7 @@ def plot_gradient_norms(model_or_rows, ax=None, label=None, kinds=("weight", "bi
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 4.5))
     for kind, marker in zip(kinds, ("o", "s")):
-        chosen = [r for r in rows if r.name == kind]
+        chosen = [r for r in rows if _is_kind(r.name, kind)]
         if not chosen:
             continue
         xs = np.arange(1, len(chosen) + 1)
