@@ -25,6 +25,7 @@ MAIN_FIGURES = {
     "backprop_by_hand": "backprop_graph.png",
     "convolution": "training_curves.png",
     "residual": "gradient_norms_50_layers.png",
+    "through_time": "gradient_through_time.png",
 }
 # demo -> more of its figures the README shows, under these names
 MORE_FIGURES = {"vanishing_gradient": {"training_heatmap.png": "training_heatmap.png"},

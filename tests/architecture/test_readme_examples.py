@@ -30,6 +30,14 @@ def test_the_seeing_the_gradient_example_runs_and_writes_the_page(tmp_path, monk
     assert "grad norm" in capsys.readouterr().out
 
 
+def test_the_recurrent_example_reads_the_gradient_at_every_step(capsys):
+    namespace = {}
+    exec(_block_after("## Convolutional and recurrent networks"), namespace)
+    hidden = namespace["through_time"].hidden
+    assert hidden.shape == (1, 50) and np.all(np.isfinite(hidden)) and hidden[0, -1] > 0
+    assert capsys.readouterr().out.strip().startswith("[")
+
+
 def test_every_picture_and_page_the_readme_links_exists():
     root = pathlib.Path(__file__).resolve().parents[2]
     linked = set(re.findall(r"\]\((docs/[^)\s]+)\)", README))
