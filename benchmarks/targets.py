@@ -3,7 +3,7 @@ deep chain, training steps of a small and a large MLP, of a CNN and of an LSTM, 
 of a training step. Each workload times numpy by hand, tracegrad and PyTorch (when installed)
 taking turns; a summary table then gives each ratio to numpy next to its target.
 
-Run: python -m benchmarks.targets [--repeats N] [--steps N]   (about five minutes)
+Run: python -m benchmarks.targets [--repeats N] [--steps N]   (about a minute)
 """
 import argparse
 import time
