@@ -8,7 +8,7 @@ import math
 
 from . import style
 from .dot import Dot
-from .plan import ClusterItem, FoldItem, ModuleItem
+from .plan import ClusterItem, FoldItem, ModuleItem, OpItem
 from .style import LogScale, number, shape_text, values_text
 from .trace import LocalDerivative
 
@@ -219,11 +219,24 @@ class _Canvas:
         with self._inside(f"cluster_{item.group.key}", label=item.group.label,
                           labeljust="l", style="rounded,dashed", color="#808080",
                           fontsize="11", id=item.ident):
-            for ident, home in self.homes.items():
-                if home is item and ident not in self.inside:
-                    self.leaf_node(ident)
+            leaves = [ident for ident, home in self.homes.items()
+                      if home is item and ident not in self.inside]
+            for ident in leaves:
+                self.leaf_node(ident)
             for child in item.children:
                 child.draw(self)
+            if leaves and len(item.children) == 1 and isinstance(item.children[0], OpItem):
+                self._beside(item.children[0].ident, leaves)
+
+    def _beside(self, op, leaves):
+        """A layer's parameters on the row of its one operation, the operation between
+        them: the chain of operations then runs down one straight column (with the
+        parameters a row above, each layer stepped sideways into a long diagonal)."""
+        row = leaves[:1] + [op] + leaves[1:]
+        with self.target.subgraph(f"row_{op}") as sub:
+            sub.attr(rank="same")
+            for left, right in zip(row, row[1:]):
+                sub.edge(left, right, style="invis")
 
     def fold_node(self, item):
         outputs = [unit[0].grad for unit in item.units]       # each repeat's output

@@ -153,3 +153,25 @@ def test_missing_dot_explains_how_to_install(monkeypatch):
     with pytest.raises(RuntimeError, match="Install Graphviz"):
         ag.viz.backward_graph(loss, params=params).pipe(format="svg")
     assert ag.viz.to_dot(loss, params=params).startswith("digraph")
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz's dot")
+def test_a_layers_parameters_sit_beside_its_op_and_the_chain_runs_straight_down():
+    from .networks import sigmoid_mlp
+    model, loss = sigmoid_mlp(4)
+    graph = ag.viz.backward_graph(loss, params=model)
+    assert graph.source.count("rank=same") == 4                  # one row per Linear
+    positions = {}                                   # node -> (x, y) as Graphviz laid it out
+    for line in graph.pipe(format="plain").decode().splitlines():
+        parts = line.split()
+        if parts[0] == "node":
+            positions[parts[1]] = (float(parts[2]), float(parts[3]))
+    labels = dict(re.findall(r'^\t+(\w+) \[label="([^"\n]+)', graph.source, flags=re.M))
+    chain = [ident for ident, label in labels.items() if label in ("Linear", "Sigmoid")]
+    assert len(chain) == 8
+    xs = {round(positions[ident][0], 2) for ident in chain}
+    assert len(xs) == 1, xs                           # one straight column, no diagonal
+    for name in ("0.weight", "0.bias"):
+        (leaf,) = [ident for ident, label in labels.items() if label == name]
+        (linear,) = [ident for ident in chain if positions[ident][1] == positions[leaf][1]]
+        assert labels[linear] == "Linear"             # on the row of its Linear
