@@ -259,8 +259,8 @@ def _process(arrivals, retain_graph, create_graph, capture, wanted, record):
             gxs = (gxs,)
         if check_anomaly:
             anomaly.check_backward(node, gxs)
-        record.append((id(node), node._seq, gys, gxs, saved) if not create_graph else
-                      (id(node), node._seq, *_detached(gys, gxs), saved))
+        record.append((node._seq, gys, gxs, saved) if not create_graph else
+                      (node._seq, *_detached(gys, gxs), saved))
         if not retain_graph:     # what backward needed is no longer needed
             if node.keeps_more:
                 node.release()

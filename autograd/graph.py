@@ -108,10 +108,10 @@ class NodeGradients(NamedTuple):
 
 
 class BackwardRecord:
-    """The gradients at every node of one backward pass, by the node's identity and number,
-    so that no node is kept alive by it and a new node that happens to reuse a dead one's id
-    is never mistaken for it. The pass appends (id, number, gradients...) as it goes; the
-    index by id is built when first asked for."""
+    """The gradients at every node of one backward pass, by the node's number: numbers are
+    never reused (a process-wide clock gives them), so no node is kept alive by the record
+    and a new node is never mistaken for a dead one. The pass appends (number,
+    gradients...) as it goes; the index is built when first asked for."""
 
     __slots__ = ("passed", "_index")
 
@@ -123,10 +123,8 @@ class BackwardRecord:
         """The `NodeGradients` of `node` in this pass, or None if the pass did not reach it."""
         if self._index is None or len(self._index) != len(self.passed):
             self._index = {entry[0]: entry for entry in self.passed}
-        entry = self._index.get(id(node))
-        if entry is None or entry[1] != node.seq:
-            return None
-        return NodeGradients(*entry[2:])
+        entry = self._index.get(node.seq)
+        return None if entry is None else NodeGradients(*entry[1:])
 
     def __len__(self):
         return len(self.passed)
