@@ -1,11 +1,12 @@
 """Datasets of arrays and a loader that serves them in (shuffled) mini-batches of Tensors."""
 import math
-import numbers
 
 import numpy as np
 
 from autograd import Tensor, backend, get_default_device
 from autograd import default_generator
+
+from .arguments import check_size
 
 
 __all__ = ["DataLoader", "TensorDataset"]
@@ -59,14 +60,8 @@ class DataLoader:
                  device=None, num_workers=0, pin_memory=False, persistent_workers=False):
         # PyTorch's worker and pinning options are accepted so that its loader settings
         # carry over; batches are always made in the calling process, on the host
-        if isinstance(num_workers, bool) or not isinstance(num_workers, numbers.Integral) \
-                or num_workers < 0:
-            raise ValueError(f"DataLoader: num_workers must be a non-negative integer, got "
-                             f"{num_workers!r}")
-        if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) \
-                or batch_size < 1:
-            raise ValueError(f"DataLoader: batch_size must be a positive integer, got "
-                             f"{batch_size!r}")
+        check_size("DataLoader", "num_workers", num_workers, minimum=0)
+        check_size("DataLoader", "batch_size", batch_size, minimum=1)
         self._single = _is_array(dataset)
         if self._single:
             dataset = TensorDataset(dataset)
