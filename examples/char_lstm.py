@@ -119,14 +119,6 @@ def validation_loss(model, data, block_size):
         return loss_on(model, x, y).item()
 
 
-def _steps(steps, verbose):
-    """range(steps), as a tqdm bar when tqdm is installed and `verbose`."""
-    if verbose and ag.extras.available("tqdm"):
-        from tqdm.auto import tqdm
-        return tqdm(range(steps), desc="training", unit="step", disable=None)  # a terminal only
-    return range(steps)
-
-
 def train(steps=3000, block_size=32, batch_size=32, lr=1e-2, seed=42, verbose=True):
     """Trains a CharLSTM on the grammar's text and returns (model, chars, history): the
     vocabulary (index -> character), and the training loss of every step ("loss") and the
@@ -145,7 +137,7 @@ def train(steps=3000, block_size=32, batch_size=32, lr=1e-2, seed=42, verbose=Tr
               f"{math.log(len(chars)):.3f}")
     rng = np.random.default_rng(seed)
     history = {"loss": [], "val_loss": []}
-    progress = _steps(steps, verbose)
+    progress = nn.progress_range(steps, None if verbose else False, unit="step")
     for i in progress:
         if i == steps * 3 // 4:
             for group in optimizer.param_groups:

@@ -4,18 +4,18 @@ One epoch is one pass over shuffled mini-batches: forward, loss, `zero_grad`, `b
 `step`. The returned History holds per-epoch averages of the loss and the metrics, for the
 training data and, when given, the validation data (evaluated in eval mode, without a graph).
 """
-import numbers
 
 import numpy as np
 
 import autograd as ag
 from autograd import backend, no_grad
 from . import functional as F
+from .arguments import check_size
 from .data import DataLoader
 from .optim import Adam
 
 
-__all__ = ["fit", "evaluate", "predict", "History"]
+__all__ = ["fit", "evaluate", "predict", "History", "progress_range"]
 
 
 class History:
@@ -69,11 +69,6 @@ def _metric_functions(metrics):
             for m in metrics}
 
 
-def _check_count(name, value, minimum):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"fit: {name} must be an integer >= {minimum}, got {value!r}")
-
-
 def _device_of(model):
     """Where the model's parameters are (batches go there), or None for a model without."""
     return next((p.device for p in model.parameters()), None)
@@ -120,13 +115,13 @@ def _averages(model, loader, loss_fn, metric_fns, optimizer=None, steps=None):
     return {k: v / max(count, 1) for k, v in totals.items()}
 
 
-def _epochs(epochs, progress):
-    """range(epochs), as a tqdm bar when tqdm is installed and progress is wanted (None: only
-    on a terminal); without tqdm, no bar."""
+def progress_range(count, progress=None, unit="epoch"):
+    """range(count), as a tqdm bar when tqdm is installed and progress is wanted (None: only
+    on a terminal, False: never); without tqdm, no bar. For training loops of your own too."""
     if progress is False or not ag.extras.available("tqdm"):
-        return range(epochs)
+        return range(count)
     from tqdm.auto import tqdm
-    return tqdm(range(epochs), desc="training", unit="epoch",
+    return tqdm(range(count), desc="training", unit=unit,
                 disable=None if progress is None else not progress)
 
 
@@ -147,8 +142,8 @@ def fit(model, x, y, *, loss="cross_entropy", optimizer=None, batch_size=32, epo
         `nn.gradflow.GradientMonitor`).
     Batches go to the device of the model's parameters.
     """
-    _check_count("epochs", epochs, 0)
-    _check_count("batch_size", batch_size, 1)
+    check_size("fit", "epochs", epochs, minimum=0)
+    check_size("fit", "batch_size", batch_size, minimum=1)
     loss_fn = _resolve(loss, LOSSES, "loss")
     metric_fns = _metric_functions(metrics)
     optimizer = optimizer or Adam(model.parameters())
@@ -156,7 +151,7 @@ def fit(model, x, y, *, loss="cross_entropy", optimizer=None, batch_size=32, epo
                         device=_device_of(model))
     history = History()
     steps = _Steps(callbacks)
-    bar = _epochs(epochs, progress)
+    bar = progress_range(epochs, progress)
     for epoch in bar:
         model.train()
         values = _averages(model, loader, loss_fn, metric_fns, optimizer, steps)
