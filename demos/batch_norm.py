@@ -34,7 +34,7 @@ FORMULA_STD = 0.01  # the weight scale of the network whose first BatchNorm laye
 
 def deep_network(weight_std, batch_norm, seed=0):
     nn.manual_seed(seed)
-    return common.mlp(SIZES, nn.ReLU, init=lambda w: nn.init.normal_(w, 0.0, weight_std),
+    return common.mlp(SIZES, nn.ReLU, init=common.normal_init(weight_std),
                       batch_norm=batch_norm)
 
 

@@ -52,6 +52,12 @@ def save_graph(graph, out_dir, name):
     return paths
 
 
+def normal_init(std):
+    """An initialiser for `mlp`'s and the deep networks' `init=`: weights drawn N(0, std²)."""
+    import nn
+    return lambda weight: nn.init.normal_(weight, 0.0, std)
+
+
 def mlp(sizes, activation, init=None, batch_norm=False):
     """Linear layers of the given sizes with `activation()` between them (and BatchNorm1d
     before each activation when asked); `init(weight)` initialises every weight."""

@@ -63,26 +63,24 @@ def residual_network(activation, init, batch_norm=False):
     return nn.Sequential(*blocks, nn.Linear(WIDTH, CLASSES))
 
 
-def _normal(std):
-    return lambda w: nn.init.normal_(w, 0.0, std)
-
-
 SIGMOID_INIT = 1 / math.sqrt(WIDTH)       # N(0, 1/n)
 HE = math.sqrt(2 / WIDTH)                 # N(0, 2/n)
 SHRINK = 1 / math.sqrt(LAYERS)            # a residual branch starts √50 times smaller
 
 CONFIGS = {
     "plain sigmoid, N(0, 1/n)":
-        (plain_network, dict(activation=nn.Sigmoid, init=_normal(SIGMOID_INIT))),
-    "plain ReLU, He": (plain_network, dict(activation=nn.ReLU, init=_normal(HE))),
+        (plain_network, dict(activation=nn.Sigmoid, init=common.normal_init(SIGMOID_INIT))),
+    "plain ReLU, He": (plain_network, dict(activation=nn.ReLU, init=common.normal_init(HE))),
     "plain ReLU, He + batch norm":
-        (plain_network, dict(activation=nn.ReLU, init=_normal(HE), batch_norm=True)),
+        (plain_network, dict(activation=nn.ReLU, init=common.normal_init(HE),
+                             batch_norm=True)),
     "residual sigmoid, N(0, 1/n)/√50":
-        (residual_network, dict(activation=nn.Sigmoid, init=_normal(SIGMOID_INIT * SHRINK))),
+        (residual_network, dict(activation=nn.Sigmoid,
+                                init=common.normal_init(SIGMOID_INIT * SHRINK))),
     "residual ReLU, He/√50":
-        (residual_network, dict(activation=nn.ReLU, init=_normal(HE * SHRINK))),
+        (residual_network, dict(activation=nn.ReLU, init=common.normal_init(HE * SHRINK))),
     "residual ReLU, He/√50 + batch norm":
-        (residual_network, dict(activation=nn.ReLU, init=_normal(HE * SHRINK),
+        (residual_network, dict(activation=nn.ReLU, init=common.normal_init(HE * SHRINK),
                                 batch_norm=True)),
 }
 # Figure files are named apart from the vanishing-gradient tour's: chapter() writes into its

@@ -28,17 +28,15 @@ from demos import common
 LAYERS, WIDTH, BATCH = 10, 100, 64
 
 
-def _normal(std):
-    return lambda w: nn.init.normal_(w, 0.0, std)
-
-
 CONFIGS = {
-    "sigmoid, N(0, 1/n)": dict(activation=nn.Sigmoid, init=_normal(1 / math.sqrt(WIDTH))),
-    "sigmoid, N(0, 1)": dict(activation=nn.Sigmoid, init=_normal(1.0)),
-    "sigmoid + batch norm": dict(activation=nn.Sigmoid, init=_normal(1 / math.sqrt(WIDTH)),
-                                 batch_norm=True),
+    "sigmoid, N(0, 1/n)": dict(activation=nn.Sigmoid,
+                               init=common.normal_init(1 / math.sqrt(WIDTH))),
+    "sigmoid, N(0, 1)": dict(activation=nn.Sigmoid, init=common.normal_init(1.0)),
+    "sigmoid + batch norm": dict(activation=nn.Sigmoid,
+                                 init=common.normal_init(1 / math.sqrt(WIDTH)), batch_norm=True),
     "ReLU, He": dict(activation=nn.ReLU, init=nn.init.he_normal_),
-    "ReLU, N(0, 9/n): explodes": dict(activation=nn.ReLU, init=_normal(3 / math.sqrt(WIDTH))),
+    "ReLU, N(0, 9/n): explodes": dict(activation=nn.ReLU,
+                                      init=common.normal_init(3 / math.sqrt(WIDTH))),
 }
 
 
