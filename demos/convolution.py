@@ -13,8 +13,9 @@ What the reader should see:
 - the learned first-layer filters: light-to-dark steps (edges) and short strokes in several
   directions. The first Conv2d starts from weights N(0, 0.01²) instead of the default
   uniform ones: the BatchNorm2d after it divides out their scale, so the small start costs
-  nothing, and what the figure shows after training is then what was learned (from the default start the filters move only about a quarter of their size
-  and still look like their random beginning). The filters grow fast from that small start,
+  nothing, and what the figure shows after training is then what was learned (from the
+  default start the filters move only about a quarter of their size and still look like
+  their random beginning). The filters grow fast from that small start,
   so the BatchNorm2d layers keep their running statistics (which evaluation uses) with
   momentum 0.3 instead of 0.1: with 0.1 they lag behind, and the test accuracy after the
   first epoch falls far below the training accuracy (to 37 % here);

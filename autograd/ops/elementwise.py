@@ -15,8 +15,8 @@ from ..tensor import Tensor
 from . import either
 from .operands import binary, unary, as_operand, as_tensor, apply_checked, check_devices
 
-__all__ = ["exp", "log", "log2", "log10", "sqrt", "abs", "sin", "cos", "tanh", "sigmoid", "relu", "softplus",
-           "step", "clip", "maximum", "minimum", "where"]
+__all__ = ["exp", "log", "log2", "log10", "sqrt", "abs", "sin", "cos", "tanh", "sigmoid",
+           "relu", "softplus", "step", "clip", "maximum", "minimum", "where"]
 
 
 class Exp(Elementwise):

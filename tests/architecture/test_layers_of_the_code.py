@@ -53,7 +53,9 @@ def test_every_node_class_lives_in_autograd_ops():
 
 
 def test_no_references_to_documents_outside_the_repository():
-    pattern = re.compile(r"SEED-CLAIM|\.\./shared|seed 00[0-4]|scripts/test_gpu")
+    # the shapes such references take: a path up out of the repository, a claim marker or a
+    # numbered source text of notes kept elsewhere, a scripts/ folder the repository lacks
+    pattern = re.compile(r"\.\./[a-z]|[A-Z]+-CLAIM|\bseed [0-9]{3}\b|scripts/")
     for path in list(ROOT.glob("autograd/**/*.py")) + NN + list(ROOT.glob("demos/*.py")) \
             + list(ROOT.glob("tests/**/*.py")) + [ROOT / "README.md"]:
         if path == pathlib.Path(__file__):
