@@ -190,11 +190,13 @@ def _process(arrivals, retain_graph, create_graph, capture, wanted, record):
     heap = []
     check_anomaly = current().anomaly
     latest_write = versions.latest_write()
-    push, pop = heapq.heappush, heapq.heappop
+    push, pop, keep = heapq.heappush, heapq.heappop, record.append
     node = None
     while True:
-        first = None   # the first node to get its first gradient from this one; the others
-        for target, nr, gx in arrivals:   # go to the heap at once
+        # the first single-output node to get its first gradient from this one, and that
+        # gradient; the others go to the heap and `pending` at once
+        first = first_gy = None
+        for target, nr, gx in arrivals:
             if target is None or gx is None:
                 continue
             leaf = isinstance(target, Tensor)
@@ -216,12 +218,15 @@ def _process(arrivals, retain_graph, create_graph, capture, wanted, record):
                     (target, nr) not in capture:
                 continue
             elif target.n_outputs == 1:
+                if target is first:
+                    first_gy = first_gy + gx
+                    continue
                 old = pending.get(target)
                 if old is None:
-                    pending[target] = gx
-                    if first is None:
-                        first = target
+                    if first is None:   # held here, not in `pending`, while it may run next
+                        first, first_gy = target, gx
                     else:
+                        pending[target] = gx
                         push(heap, (-target._seq, target))
                 else:
                     pending[target] = old + gx
@@ -229,20 +234,18 @@ def _process(arrivals, retain_graph, create_graph, capture, wanted, record):
                 slots = pending.get(target)
                 if slots is None:
                     slots = pending[target] = [None] * target.n_outputs
-                    if first is None:
-                        first = target
-                    else:
-                        push(heap, (-target._seq, target))
+                    push(heap, (-target._seq, target))
                 slots[nr] = gx if slots[nr] is None else slots[nr] + gx
-        if not heap:
-            if first is None:
-                break
-            node = first            # a chain: the only node left to run, no heap needed
+        if first is not None and not heap:
+            node, gys = first, first_gy   # a chain: the only node left to run, no heap needed
         else:
             if first is not None:
+                pending[first] = first_gy
                 push(heap, (-first._seq, first))
+            elif not heap:
+                break
             node = pop(heap)[1]
-        gys = pending.pop(node)
+            gys = pending.pop(node)
         if node_hooks and id(node) in node_hooks:
             gys = _run_node_hooks(node, gys, create_graph, capture is None)
         if capture is not None:
@@ -259,8 +262,8 @@ def _process(arrivals, retain_graph, create_graph, capture, wanted, record):
             gxs = (gxs,)
         if check_anomaly:
             anomaly.check_backward(node, gxs)
-        record.append((node._seq, gys, gxs, saved) if not create_graph else
-                      (node._seq, *_detached(gys, gxs), saved))
+        keep((node._seq, gys, gxs, saved) if not create_graph else
+             (node._seq, *_detached(gys, gxs), saved))
         if not retain_graph:     # what backward needed is no longer needed
             if node.keeps_more:
                 node.release()

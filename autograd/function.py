@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 from . import anomaly
 from .modes import per_thread, no_grad, enable_grad
-from .tensor import Tensor, as_operand
+from .tensor import Tensor, as_operand, _PYTHON_SCALARS
 
 next_seq = itertools.count().__next__   # the clock that numbers nodes (and in-place writes)
 
@@ -285,13 +285,44 @@ def _output_indices(inputs):
 def apply(node, inputs):
     """Runs `node.forward` on the arrays of `inputs` (Tensors, or python scalars that are
     constants of the operation) and wraps the results, recording `node` in the graph when
-    grad mode is on and some input requires grad.
-
-    This runs once per operation, so the common cases (one Tensor, or two operands) take
-    paths written out without loops."""
-    st = per_thread.modes
+    grad mode is on and some input requires grad."""
+    if len(inputs) == 1 and isinstance(inputs[0], Tensor):
+        return apply_op(node, inputs[0])
     if len(inputs) == 2:
-        a, b = inputs
+        return apply_op(node, *inputs)
+    st = per_thread.modes
+    ys = node.forward(*[x.data if isinstance(x, Tensor) else x for x in inputs])
+    targets = tuple(map(target_of, inputs)) if st.grad_enabled else None
+    if targets is None or all(t is None for t in targets):
+        return _unrecorded(node, ys, st)
+    return _recorded(node, ys, inputs, targets, _output_indices(inputs), st)
+
+
+_ABSENT = object()   # apply_op's second operand when there is none
+
+
+def apply_op(node, a, b=_ABSENT):
+    """`apply(node, (a,))` for one Tensor `a`, or `apply(node, (a, b))` for two operands
+    (Tensors or python scalars). Every operation runs through here once, so each of its
+    three cases (one tensor; a tensor and a scalar; two operands) is written out, and the
+    graph is recorded in place rather than by a further call."""
+    st = per_thread.modes
+    if b is _ABSENT:
+        inputs = (a,)
+        ys = node.forward(a.data)
+        if not (a.requires_grad and st.grad_enabled):
+            return _unrecorded(node, ys, st)
+        targets = (a.grad_fn or a,)
+        nrs = (a._nr,) if a._nr else _ZEROS[1]
+    elif b.__class__ in _PYTHON_SCALARS and isinstance(a, Tensor):
+        inputs = (a, b)
+        ys = node.forward(a.data, b)
+        if not (a.requires_grad and st.grad_enabled):
+            return _unrecorded(node, ys, st)
+        targets = (a.grad_fn or a, None)
+        nrs = (a._nr, 0) if a._nr else _ZEROS[2]
+    else:
+        inputs = (a, b)
         if isinstance(a, Tensor):
             data_a, target_a = a.data, (a.grad_fn or a) if a.requires_grad else None
         else:
@@ -307,19 +338,26 @@ def apply(node, inputs):
         nrs = ((0 if target_a is None else a._nr, 0 if target_b is None else b._nr)
                if (target_a is not None and a._nr) or (target_b is not None and b._nr)
                else _ZEROS[2])
-    elif len(inputs) == 1 and isinstance(inputs[0], Tensor):
-        x = inputs[0]
-        ys = node.forward(x.data)
-        if not (x.requires_grad and st.grad_enabled):
-            return _unrecorded(node, ys, st)
-        targets = (x.grad_fn or x,)
-        nrs = (x._nr,) if x._nr else _ZEROS[1]
-    else:
-        ys = node.forward(*[x.data if isinstance(x, Tensor) else x for x in inputs])
-        targets = tuple(map(target_of, inputs)) if st.grad_enabled else None
-        if targets is None or all(t is None for t in targets):
-            return _unrecorded(node, ys, st)
-        nrs = _output_indices(inputs)
+    if st.anomaly or node.checks_outputs:
+        return _recorded(node, ys, inputs, targets, nrs, st)
+    node._inputs = targets   # what `_recorded` does, less its checks
+    node._nrs = nrs
+    node._seq = next_seq()
+    node._scope = st.scope
+    if node.saves_inputs:
+        node._saved = inputs
+    if ys.__class__ is tuple:
+        return _several_outputs(node, ys)
+    node._shape = ys.shape
+    node._dtype = ys.dtype
+    if node.saves_output:
+        node._out = ys
+    return Tensor._from_node(ys, node)
+
+
+def _recorded(node, ys, inputs, targets, nrs, st):
+    """The outputs of a recorded operation: `node` enters the graph, with the edges to its
+    inputs' `targets` (output indices `nrs`)."""
     if node.checks_outputs:
         _check_outputs(node, ys)
     if st.anomaly:

@@ -296,38 +296,23 @@ class Tensor:
         backward((self,), None if grad is None else (grad,), retain_graph, create_graph)
 
     # --- operators --------------------------------------------------------------------
-    def __add__(self, other):
-        return add(self, other)
-
+    # t + u, t - u, t * u, t / u, t ** u, t @ u, -t and abs(t) are the op functions
+    # themselves, bound at the end of this module (no method call in between: every
+    # operation runs through one of them); the reflected ones put the tensor second.
     def __radd__(self, other):
         return add(other, self)
-
-    def __sub__(self, other):
-        return sub(self, other)
 
     def __rsub__(self, other):
         return sub(other, self)
 
-    def __mul__(self, other):
-        return mul(self, other)
-
     def __rmul__(self, other):
         return mul(other, self)
-
-    def __truediv__(self, other):
-        return div(self, other)
 
     def __rtruediv__(self, other):
         return div(other, self)
 
-    def __pow__(self, other):
-        return pow(self, other)
-
     def __rpow__(self, other):
         return pow(other, self)
-
-    def __matmul__(self, other):
-        return matmul(self, other)
 
     def __rmatmul__(self, other):
         return matmul(other, self)
@@ -345,14 +330,8 @@ class Tensor:
     def __itruediv__(self, other):
         return _augmented["__itruediv__"](self, other)
 
-    def __neg__(self):
-        return neg(self)
-
     def __pos__(self):
         return self
-
-    def __abs__(self):
-        return abs(self)
 
     def __getitem__(self, index):
         return getitem(self, index)
@@ -385,39 +364,9 @@ class Tensor:
         return format(repr(self), spec)
 
     # --- differentiable methods -------------------------------------------------------
-    def exp(self):
-        return exp(self)
-
-    def log(self):
-        return log(self)
-
-    def log2(self):
-        return log2(self)
-
-    def log10(self):
-        return log10(self)
-
-    def sqrt(self):
-        return sqrt(self)
-
-    def abs(self):
-        return abs(self)
-
-    def sin(self):
-        return sin(self)
-
-    def cos(self):
-        return cos(self)
-
-    def tanh(self):
-        return tanh(self)
-
-    def sigmoid(self):
-        return sigmoid(self)
-
-    def relu(self):
-        return relu(self)
-
+    # t.exp(), t.log(), t.log2(), t.log10(), t.sqrt(), t.abs(), t.sin(), t.cos(), t.tanh(),
+    # t.sigmoid() and t.relu() are the op functions themselves, bound at the end of this
+    # module, like the operators.
     def clip(self, lo=None, hi=None):
         return clip(self, lo, hi)
 
@@ -588,6 +537,11 @@ from .ops.softmax import softmax, log_softmax  # noqa: E402
 from .ops.compare import lt, le, gt, ge, eq, ne  # noqa: E402
 from .ops.device import to_device  # noqa: E402
 from . import versions, inplace  # noqa: E402
+
+for _op in (exp, log, log2, log10, sqrt, abs, sin, cos, tanh, sigmoid, relu):
+    setattr(Tensor, _op.__name__, _op)
+(Tensor.__add__, Tensor.__sub__, Tensor.__mul__, Tensor.__truediv__, Tensor.__pow__,
+ Tensor.__matmul__, Tensor.__neg__, Tensor.__abs__) = add, sub, mul, div, pow, matmul, neg, abs
 
 _augmented = {name: inplace.augmented(name, fn) for name, fn in (
     ("__iadd__", add), ("__isub__", sub), ("__imul__", mul), ("__itruediv__", div))}

@@ -1,9 +1,14 @@
 """+ - * / ** @ and unary minus. Python scalars stay constants of the op (no tensor is made
-for them, and they never change a tensor's dtype)."""
+for them, and they never change a tensor's dtype).
+
+A tensor plus, times or divided by a python number (`x + 0.5`, `0.9 * x`, `x / 2`) is a node of
+one input that keeps only the number: nothing saved, so the input's array is not held for
+backward, and one edge to follow instead of two. It is named as the operation it is (`Add`,
+`Mul`, `Div`), as PyTorch names `x * 0.9` MulBackward like `x * y`."""
 import numbers
 
-from ..function import Op
-from ..tensor import Tensor
+from ..function import Op, apply_op
+from ..tensor import Tensor, _PYTHON_SCALARS
 from . import either
 from .operands import binary, unary, as_operand, check_devices, apply_checked
 
@@ -20,8 +25,37 @@ class Add(Op):
         return gy, gy
 
 
+class WithConstant(Op):
+    """An op of a tensor and a python number `c`, the constant."""
+    __slots__ = ("c",)
+
+    def __init__(self, c):
+        self.c = c
+
+
+class AddConstant(WithConstant):
+    __slots__ = ()
+    name = "Add"
+
+    def forward(self, x):
+        return x + self.c
+
+    def backward(self, gy):
+        return gy
+
+
+def with_constant(constant_op, op, a, b, commutes=True):
+    """`constant_op(c)` applied to the tensor when the other operand is a python number `c`
+    (the first too, for an op that commutes), otherwise `op()` applied to both."""
+    if b.__class__ in _PYTHON_SCALARS and isinstance(a, Tensor):
+        return apply_op(constant_op(b), a)
+    if commutes and a.__class__ in _PYTHON_SCALARS and isinstance(b, Tensor):
+        return apply_op(constant_op(a), b)
+    return binary(op(), a, b)
+
+
 def add(a, b):
-    return binary(Add(), a, b)
+    return with_constant(AddConstant, Add, a, b)
 
 
 class Sub(Op):
@@ -50,8 +84,19 @@ class Mul(Op):
                 gy * a if self.needs_grad(1) else None)
 
 
+class MulConstant(WithConstant):
+    __slots__ = ()
+    name = "Mul"
+
+    def forward(self, x):
+        return x * self.c
+
+    def backward(self, gy):
+        return gy * self.c
+
+
 def mul(a, b):
-    return binary(Mul(), a, b)
+    return with_constant(MulConstant, Mul, a, b)
 
 
 class Div(Op):
@@ -70,8 +115,19 @@ class Div(Op):
         return ga, gb
 
 
+class DivConstant(WithConstant):
+    __slots__ = ()
+    name = "Div"
+
+    def forward(self, x):
+        return x / self.c
+
+    def backward(self, gy):
+        return gy / self.c
+
+
 def div(a, b):
-    return binary(Div(), a, b)
+    return with_constant(DivConstant, Div, a, b, commutes=False)
 
 
 class Neg(Op):

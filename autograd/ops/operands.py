@@ -5,7 +5,7 @@ numpy traceback from deep inside.
 """
 import numpy as np
 
-from ..function import apply
+from ..function import apply, apply_op
 from ..tensor import Tensor, as_operand as _as_operand, _PYTHON_SCALARS
 
 
@@ -54,13 +54,13 @@ def _shapes(operands):
 
 
 def unary(op, x):
-    return apply(op, (x if isinstance(x, Tensor) else as_tensor(x, op.name.lower()),))
+    return apply_op(op, x if isinstance(x, Tensor) else as_tensor(x, op.name.lower()))
 
 
 def binary(op, a, b):
     """Applies an elementwise op with numpy broadcasting to two operands."""
     if b.__class__ in _PYTHON_SCALARS and isinstance(a, Tensor):
-        return apply(op, (a, b))  # the common tensor-and-scalar case: nothing to check
+        return apply_op(op, a, b)  # the common tensor-and-scalar case: nothing to check
     name = op.name.lower()
     a = as_operand(a, name)
     b = as_operand(b, name)

@@ -33,9 +33,11 @@ def test_after_the_same_training_only_the_open_lstm_recalls_over_20_steps(quick_
     accuracy = {name: results[f"{name}: test accuracy per T, mean over seeds"]
                 for name in through_time.LAYERS}
     assert all(short >= 0.9 for short, _ in accuracy.values())   # T = 5: all 1.0
-    assert accuracy[OPEN][1] >= 0.6                               # measured 0.74
-    for name in SHUT:                                             # measured 0.23-0.27
-        assert accuracy[name][1] <= 0.45
+    # measured 0.74 on one CPU and 0.51 on another: a short float32 training is chaotic, and
+    # BLAS kernels round differently by instruction set; the others 0.23-0.27 on both
+    for name in SHUT:
+        assert accuracy[name][1] <= 0.4
+        assert accuracy[OPEN][1] >= accuracy[name][1] + 0.15
     trained = "after training at T = 20, ‖∂loss/∂h_1‖/‖∂loss/∂h_T‖ per seed"
     assert results[f"{OPEN}: {trained}"][0] >= 1e-2               # measured 0.19
     assert results[f"LSTM: {trained}"][0] <= 1e-4                 # measured 4.5e-8

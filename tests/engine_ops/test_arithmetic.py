@@ -68,6 +68,28 @@ def test_python_scalar_operands(case, shape, seed, scalar):
     check_gradients(lambda t: fn(t, scalar), x)
 
 
+@pytest.mark.parametrize("fn, name", [(lambda x: x + 0.5, "Add"), (lambda x: 2 + x, "Add"),
+                                      (lambda x: x * 0.9, "Mul"), (lambda x: 3 * x, "Mul"),
+                                      (lambda x: x / 4.0, "Div")])
+def test_a_python_number_makes_a_node_of_one_input_that_keeps_nothing(fn, name):
+    """x + c, c + x, x * c, c * x and x / c: the node has one edge and saves nothing (the
+    input's array is not held for backward), and is named as the operation."""
+    x = ag.tensor(np.arange(3.0), requires_grad=True)
+    y = fn(x)
+    node = y.grad_fn
+    assert node.name == name and repr(y).endswith(f"grad_fn=<{name}>)")
+    assert node.next_functions == ((x, 0),)
+    assert node.saved_tensors == () and node.saved_values() == ()
+    y.sum().backward()
+    assert_matches(x.grad, fn(np.ones(3)) - fn(np.zeros(3)))
+
+
+def test_an_integer_tensor_and_a_float_constant_give_a_float_result():
+    x = ag.tensor(np.arange(3))
+    assert (x * 0.5).dtype == np.float64 and (x + 1).dtype == x.dtype
+    assert_matches(x / 2, np.arange(3) / 2)
+
+
 @FAST
 @given(shape=shapes, seed=seeds)
 def test_negation(shape, seed):
