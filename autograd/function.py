@@ -266,20 +266,7 @@ def output_meta(target, nr):
     return target._shape[nr], target._dtype[nr]
 
 
-def target_of(x):
-    """Where the gradient of operand `x` goes: the node that made it, the leaf itself, or
-    None when it needs none (python scalars and tensors without grad)."""
-    if isinstance(x, Tensor) and x.requires_grad:
-        return x.grad_fn or x
-    return None
-
-
 _ZEROS = {n: (0,) * n for n in range(1, 5)}   # the inputs' output indices of most nodes
-
-
-def _output_indices(inputs):
-    nrs = tuple(x._nr if isinstance(x, Tensor) else 0 for x in inputs)
-    return nrs if any(nrs) else _ZEROS.get(len(nrs)) or nrs
 
 
 def apply(node, inputs):
@@ -290,22 +277,18 @@ def apply(node, inputs):
         return apply_op(node, inputs[0])
     if len(inputs) == 2:
         return apply_op(node, *inputs)
-    st = per_thread.modes
-    ys = node.forward(*[x.data if isinstance(x, Tensor) else x for x in inputs])
-    targets = tuple(map(target_of, inputs)) if st.grad_enabled else None
-    if targets is None or all(t is None for t in targets):
-        return _unrecorded(node, ys, st)
-    return _recorded(node, ys, inputs, targets, _output_indices(inputs), st)
+    return apply_op(node, inputs, _SEVERAL)
 
 
-_ABSENT = object()   # apply_op's second operand when there is none
+_ABSENT = object()    # apply_op's second operand when there is none
+_SEVERAL = object()   # ... when its first is the tuple of any number of inputs
 
 
 def apply_op(node, a, b=_ABSENT):
-    """`apply(node, (a,))` for one Tensor `a`, or `apply(node, (a, b))` for two operands
-    (Tensors or python scalars). Every operation runs through here once, so each of its
-    three cases (one tensor; a tensor and a scalar; two operands) is written out, and the
-    graph is recorded in place rather than by a further call."""
+    """`apply(node, (a,))` for one Tensor `a`, `apply(node, (a, b))` for two operands
+    (Tensors or python scalars), and `apply(node, a)` for `b=_SEVERAL`. Every operation runs
+    through here once, so its common cases (one tensor; a tensor and a scalar; two operands)
+    are written out, and the graph is recorded in place rather than by a further call."""
     st = per_thread.modes
     if b is _ABSENT:
         inputs = (a,)
@@ -314,6 +297,25 @@ def apply_op(node, a, b=_ABSENT):
             return _unrecorded(node, ys, st)
         targets = (a.grad_fn or a,)
         nrs = (a._nr,) if a._nr else _ZEROS[1]
+    elif b is _SEVERAL:
+        inputs, arrays, targets, nrs, wanted = a, [], [], [], False
+        for x in inputs:   # one pass: the arrays, and where each input's gradient goes
+            if isinstance(x, Tensor):
+                arrays.append(x.data)
+                if x.requires_grad:
+                    targets.append(x.grad_fn or x)
+                    nrs.append(x._nr)
+                    wanted = True
+                    continue
+            else:
+                arrays.append(x)
+            targets.append(None)
+            nrs.append(0)
+        ys = node.forward(*arrays)
+        if not (wanted and st.grad_enabled):
+            return _unrecorded(node, ys, st)
+        targets = tuple(targets)
+        nrs = tuple(nrs) if any(nrs) else _ZEROS.get(len(nrs)) or tuple(nrs)
     elif b.__class__ in _PYTHON_SCALARS and isinstance(a, Tensor):
         inputs = (a, b)
         ys = node.forward(a.data, b)
@@ -338,26 +340,6 @@ def apply_op(node, a, b=_ABSENT):
         nrs = ((0 if target_a is None else a._nr, 0 if target_b is None else b._nr)
                if (target_a is not None and a._nr) or (target_b is not None and b._nr)
                else _ZEROS[2])
-    if st.anomaly or node.checks_outputs:
-        return _recorded(node, ys, inputs, targets, nrs, st)
-    node._inputs = targets   # what `_recorded` does, less its checks
-    node._nrs = nrs
-    node._seq = next_seq()
-    node._scope = st.scope
-    if node.saves_inputs:
-        node._saved = inputs
-    if ys.__class__ is tuple:
-        return _several_outputs(node, ys)
-    node._shape = ys.shape
-    node._dtype = ys.dtype
-    if node.saves_output:
-        node._out = ys
-    return Tensor._from_node(ys, node)
-
-
-def _recorded(node, ys, inputs, targets, nrs, st):
-    """The outputs of a recorded operation: `node` enters the graph, with the edges to its
-    inputs' `targets` (output indices `nrs`)."""
     if node.checks_outputs:
         _check_outputs(node, ys)
     if st.anomaly:

@@ -30,7 +30,8 @@ class Linear(Op):
 def linear(x, weight, bias=None):
     """x @ weight.T + bias, with weight (out_features, in_features) as in PyTorch."""
     x = as_tensor(x, "linear")
-    if x.ndim == 0 or weight.ndim != 2 or x.shape[-1] != weight.shape[-1]:
+    xs, ws = x.data.shape, weight.data.shape
+    if not xs or len(ws) != 2 or xs[-1] != ws[-1]:
         raise ValueError(f"linear: an input of shape {x.shape} does not fit a weight of shape "
                          f"{weight.shape}: the input's last axis must have size "
                          f"{weight.shape[-1]} (in_features)")

@@ -29,13 +29,15 @@ def as_tensor(x, name="operation"):
 
 
 def check_devices(name, tensors):
-    """All tensors on one device, or a RuntimeError naming the devices."""
+    """All tensors on one device, or a RuntimeError naming the devices. (numpy arrays are
+    all on the one host: only GPU arrays have devices to compare.)"""
     first = None
     for t in tensors:
         if isinstance(t, Tensor):
             if first is None:
                 first = t
-            elif t.data.__class__ is not first.data.__class__ or t.device != first.device:
+            elif t.data.__class__ is not first.data.__class__ or (
+                    t.data.__class__ is not np.ndarray and t.device != first.device):
                 raise RuntimeError(
                     f"{name}: expected all tensors on the same device, but found tensors on "
                     f"{first.device} and {t.device}; move them to one device with "
