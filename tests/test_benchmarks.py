@@ -3,7 +3,8 @@ tracegrad (every `compare` checks losses and updated weights before it times any
 sizes and one repeat: the figures themselves are for `python -m benchmarks.targets`."""
 import pytest
 
-from benchmarks import cnn_step, engine_overhead, lstm_step, targets, training_step
+from benchmarks import (cnn_step, engine_overhead, instructions, lstm_step, targets,
+                        training_step)
 from tests.conftest import DEVICE_RUN
 
 pytestmark = pytest.mark.skipif(DEVICE_RUN != "cpu", reason="the benchmarks run on the CPU")
@@ -39,3 +40,12 @@ def test_summary_names_every_target(capsys):
     out = capsys.readouterr().out
     assert all(name in out for name in targets.TARGETS)
     assert "no growth" in out
+
+
+def test_instruction_counts_come_from_chains_that_run_and_from_valgrind_s_summary():
+    for name in instructions.CHAINS:
+        instructions.run_chains(name, 1)
+    assert instructions.instructions_in("==7== Events    : Ir\n==7== I   refs:      1,234,567\n"
+                                        ) == 1_234_567
+    with pytest.raises(RuntimeError, match="no instruction count"):
+        instructions.instructions_in("valgrind: command not found")
