@@ -193,8 +193,9 @@ def _process(arrivals, retain_graph, create_graph, capture, wanted, record):
     push, pop, keep = heapq.heappush, heapq.heappop, record.append
     node = None
     while True:
-        # the first single-output node to get its first gradient from this one, and that
-        # gradient; the others go to the heap and `pending` at once
+        # the first node to get its first gradient from this one, which may run next without
+        # the heap (a single-output one's gradient held in first_gy, not in `pending`); the
+        # others go to the heap at once
         first = first_gy = None
         for target, nr, gx in arrivals:
             if target is None or gx is None:
@@ -234,13 +235,18 @@ def _process(arrivals, retain_graph, create_graph, capture, wanted, record):
                 slots = pending.get(target)
                 if slots is None:
                     slots = pending[target] = [None] * target.n_outputs
-                    push(heap, (-target._seq, target))
+                    if first is None:
+                        first = target   # its gradients stay in `pending` (first_gy is None)
+                    else:
+                        push(heap, (-target._seq, target))
                 slots[nr] = gx if slots[nr] is None else slots[nr] + gx
-        if first is not None and not heap:
-            node, gys = first, first_gy   # a chain: the only node left to run, no heap needed
+        if first is not None and not heap:   # a chain: the only node left to run, no heap
+            node = first
+            gys = pending.pop(node) if first_gy is None else first_gy
         else:
             if first is not None:
-                pending[first] = first_gy
+                if first_gy is not None:
+                    pending[first] = first_gy
                 push(heap, (-first._seq, first))
             elif not heap:
                 break
